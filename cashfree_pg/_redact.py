@@ -1,0 +1,51 @@
+"""Masking of secrets and card data before anything is logged, repr'd or put in a message.
+
+Every place that turns a request, a response or an exception into text goes through here, so
+there is exactly one list of what is sensitive.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Mapping, Optional
+
+#: Request headers whose values are credentials.
+SECRET_HEADERS = frozenset({"x-client-secret", "x-client-signature", "x-partner-apikey"})
+
+#: JSON fields whose values are card data (a network token and a one-time cryptogram).
+CARD_FIELDS = ("card_number", "cryptogram")
+
+_FIELD_RE = re.compile(r'("(?:card_number|cryptogram)"\s*:\s*")([^"]*)(")')
+# The same fields as they appear in a Python repr (single quotes) or key=value text.
+_REPR_RE = re.compile(r"""((?:'|\b)(?:card_number|cryptogram)(?:'\s*:\s*|=)')([^']*)(')""")
+
+
+def mask(value: Optional[str], keep_last: int = 0) -> str:
+    """``****`` plus at most the last ``keep_last`` characters (none for short values)."""
+    if not value:
+        return "****"
+    if keep_last and len(value) > 2 * keep_last:
+        return "****" + value[-keep_last:]
+    return "****"
+
+
+def mask_card_field(name: str, value: Optional[str]) -> str:
+    """A card number keeps its last four characters; a cryptogram keeps nothing."""
+    return mask(value, 4 if name == "card_number" else 0)
+
+
+def redact_text(text: str) -> str:
+    """Mask card fields in a JSON body or a repr, wherever they appear in ``text``."""
+    if "card_number" not in text and "cryptogram" not in text:
+        return text
+
+    def _sub(m: re.Match[str]) -> str:
+        name = "card_number" if "card_number" in m.group(1) else "cryptogram"
+        return m.group(1) + mask_card_field(name, m.group(2)) + m.group(3)
+
+    return _REPR_RE.sub(_sub, _FIELD_RE.sub(_sub, text))
+
+
+def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    """A copy of ``headers`` with every credential value replaced by ``****``."""
+    return {k: ("****" if k.lower() in SECRET_HEADERS else v) for k, v in headers.items()}

@@ -1,0 +1,109 @@
+"""The Token Vault endpoints: saved card instruments of a customer."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, List, Optional
+
+from cashfree_pg.operation import Operation
+
+if TYPE_CHECKING:
+    from cashfree_pg.api_client import ApiClient
+    from cashfree_pg.api_response import ApiResponse
+    from cashfree_pg.models.cryptogram_entity import CryptogramEntity
+    from cashfree_pg.models.instrument_entity import InstrumentEntity
+
+_INSTRUMENTS = "/customers/{customer_id}/instruments"
+_INSTRUMENT = _INSTRUMENTS + "/{instrument_id}"
+
+FETCH_INSTRUMENTS = Operation(
+    "PGCustomerFetchInstruments", "GET", _INSTRUMENTS, ("customer_id", "instrument_type"),
+    "instrument_entity:InstrumentEntity", many=True,
+)
+FETCH_INSTRUMENT = Operation(
+    "PGCustomerFetchInstrument", "GET", _INSTRUMENT, ("customer_id", "instrument_id"),
+    "instrument_entity:InstrumentEntity",
+)
+DELETE_INSTRUMENT = Operation(
+    "PGCustomerDeleteInstrument", "DELETE", _INSTRUMENT, ("customer_id", "instrument_id"),
+    "instrument_entity:InstrumentEntity", idempotent_key=True,
+)
+FETCH_CRYPTOGRAM = Operation(
+    "PGCustomerInstrumentsFetchCryptogram", "GET", _INSTRUMENT + "/cryptogram", ("customer_id", "instrument_id"),
+    "cryptogram_entity:CryptogramEntity",
+)
+
+
+class TokenVaultApi:
+    """The four saved-instrument operations. ``Cashfree`` delegates to this class.
+
+    ``TokenVaultApi()`` with no client builds one the way ``Cashfree()`` does (class attributes,
+    then environment variables), on first use.
+    """
+
+    def __init__(self, api_client: Optional[ApiClient] = None) -> None:
+        self._api_client = api_client
+
+    @property
+    def api_client(self) -> ApiClient:
+        if self._api_client is None:
+            from cashfree_pg.api_client import Cashfree
+
+            self._api_client = Cashfree().api_client
+        return self._api_client
+
+    def PGCustomerFetchInstruments(
+        self,
+        x_api_version: Optional[str] = None,
+        customer_id: Optional[str] = None,
+        instrument_type: Optional[str] = None,
+        x_request_id: Optional[str] = None,
+        x_idempotency_key: Optional[str] = None,
+        **kwargs: Any,
+    ) -> ApiResponse[List[InstrumentEntity]]:
+        """GET /customers/{customer_id}/instruments?instrument_type=...: all saved instruments."""
+        return self.api_client.call(
+            FETCH_INSTRUMENTS, x_api_version, (customer_id, instrument_type), x_request_id, x_idempotency_key, kwargs
+        )
+
+    def PGCustomerFetchInstrument(
+        self,
+        x_api_version: Optional[str] = None,
+        customer_id: Optional[str] = None,
+        instrument_id: Optional[str] = None,
+        x_request_id: Optional[str] = None,
+        x_idempotency_key: Optional[str] = None,
+        **kwargs: Any,
+    ) -> ApiResponse[InstrumentEntity]:
+        """GET /customers/{customer_id}/instruments/{instrument_id}: one saved instrument."""
+        return self.api_client.call(
+            FETCH_INSTRUMENT, x_api_version, (customer_id, instrument_id), x_request_id, x_idempotency_key, kwargs
+        )
+
+    def PGCustomerDeleteInstrument(
+        self,
+        x_api_version: Optional[str] = None,
+        customer_id: Optional[str] = None,
+        instrument_id: Optional[str] = None,
+        x_request_id: Optional[str] = None,
+        x_idempotency_key: Optional[str] = None,
+        **kwargs: Any,
+    ) -> ApiResponse[InstrumentEntity]:
+        """DELETE /customers/{customer_id}/instruments/{instrument_id}: always carries an
+        idempotency key (the caller's, or a generated one), so retries cannot act twice."""
+        return self.api_client.call(
+            DELETE_INSTRUMENT, x_api_version, (customer_id, instrument_id), x_request_id, x_idempotency_key, kwargs
+        )
+
+    def PGCustomerInstrumentsFetchCryptogram(
+        self,
+        x_api_version: Optional[str] = None,
+        customer_id: Optional[str] = None,
+        instrument_id: Optional[str] = None,
+        x_request_id: Optional[str] = None,
+        x_idempotency_key: Optional[str] = None,
+        **kwargs: Any,
+    ) -> ApiResponse[CryptogramEntity]:
+        """GET /customers/{customer_id}/instruments/{instrument_id}/cryptogram: a one-time cryptogram."""
+        return self.api_client.call(
+            FETCH_CRYPTOGRAM, x_api_version, (customer_id, instrument_id), x_request_id, x_idempotency_key, kwargs
+        )

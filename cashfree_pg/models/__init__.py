@@ -1,0 +1,58 @@
+"""The response and error models. Each is imported on first use, so that importing the SDK
+costs only what the first call needs."""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+_MODULES = {
+    "CashfreeModel": "_base",
+    "CardTokenDetails": "card_token_details",
+    "SavedInstrumentMeta": "saved_instrument_meta",
+    "CardNetwork": "saved_instrument_meta",
+    "CardType": "saved_instrument_meta",
+    "InstrumentEntity": "instrument_entity",
+    "InstrumentStatus": "instrument_entity",
+    "InstrumentType": "instrument_entity",
+    "CryptogramEntity": "cryptogram_entity",
+    "ApiError": "api_error",
+    "BadRequestError": "bad_request_error",
+    "AuthenticationError": "authentication_error",
+    "ApiError404": "api_error404",
+    "ApiError409": "api_error409",
+    "IdempotencyError": "idempotency_error",
+    "RateLimitError": "rate_limit_error",
+    "ApiError502": "api_error502",
+}
+
+__all__ = sorted(_MODULES)
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULES.get(name)
+    if module is None:
+        raise AttributeError(f"module 'cashfree_pg.models' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"cashfree_pg.models.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
+if TYPE_CHECKING:
+    from cashfree_pg.models._base import CashfreeModel
+    from cashfree_pg.models.api_error import ApiError
+    from cashfree_pg.models.api_error404 import ApiError404
+    from cashfree_pg.models.api_error409 import ApiError409
+    from cashfree_pg.models.api_error502 import ApiError502
+    from cashfree_pg.models.authentication_error import AuthenticationError
+    from cashfree_pg.models.bad_request_error import BadRequestError
+    from cashfree_pg.models.card_token_details import CardTokenDetails
+    from cashfree_pg.models.cryptogram_entity import CryptogramEntity
+    from cashfree_pg.models.idempotency_error import IdempotencyError
+    from cashfree_pg.models.instrument_entity import InstrumentEntity, InstrumentStatus, InstrumentType
+    from cashfree_pg.models.rate_limit_error import RateLimitError
+    from cashfree_pg.models.saved_instrument_meta import CardNetwork, CardType, SavedInstrumentMeta

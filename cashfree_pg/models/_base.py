@@ -1,0 +1,47 @@
+"""What every model shares: unknown fields kept, and the official SDK's dict/JSON helpers."""
+
+from __future__ import annotations
+
+import pprint
+from typing import Any, Dict, Optional, Type, TypeVar
+
+from pydantic import BaseModel, ConfigDict
+
+M = TypeVar("M", bound="CashfreeModel")
+
+
+class CashfreeModel(BaseModel):
+    """Base of the response models.
+
+    Fields the service sends that this SDK does not know yet are kept (``extra="allow"``) and
+    come back out of ``to_dict()``/``to_json()``, so nothing the server sent is lost.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, validate_assignment=False)
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The model as the service sent it: every key received (nulls included), none invented."""
+        return self.model_dump(by_alias=True, exclude_unset=True)
+
+    def to_json(self) -> str:
+        """``to_dict()`` as a JSON string."""
+        return self.model_dump_json(by_alias=True, exclude_unset=True)
+
+    def to_str(self) -> str:
+        """A readable multi-line form, safe to log."""
+        return pprint.pformat(self._safe_dict())
+
+    def _safe_dict(self) -> Dict[str, Any]:
+        return self.to_dict()
+
+    @classmethod
+    def from_dict(cls: Type[M], obj: Optional[Dict[str, Any]]) -> Optional[M]:
+        """Build from a dict (None gives None)."""
+        if obj is None:
+            return None
+        return cls.model_validate(obj)
+
+    @classmethod
+    def from_json(cls: Type[M], json_str: str) -> M:
+        """Build from a JSON string."""
+        return cls.model_validate_json(json_str)

@@ -1,0 +1,90 @@
+"""How long to wait and when to try again: one immutable policy the transport consults."""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+from typing import FrozenSet, Optional, Tuple, Union
+
+from urllib3.util.timeout import Timeout
+
+from cashfree_pg.exceptions import ApiValueError
+
+#: What ``timeout`` and ``_request_timeout`` accept: seconds, a (connect, read) pair, or a Timeout.
+TimeoutLike = Union[float, int, Tuple[float, float], Timeout]
+
+#: Each attempt gets at most 5 s to connect and 20 s between bytes of the response.
+DEFAULT_TIMEOUT = Timeout(connect=5.0, read=20.0)
+
+#: Statuses that mean "try again": the request was not acted on, or is safe to repeat.
+RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+
+
+def to_timeout(value: Optional[TimeoutLike]) -> Timeout:
+    """Normalise the accepted timeout forms into a urllib3 ``Timeout``."""
+    if value is None:
+        return DEFAULT_TIMEOUT
+    if isinstance(value, Timeout):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if value <= 0:
+            raise ApiValueError(f"timeout must be positive, got {value!r}")
+        return Timeout(connect=float(value), read=float(value))
+    if isinstance(value, tuple) and len(value) == 2:
+        connect, read = value
+        if all(isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0 for v in value):
+            return Timeout(connect=float(connect), read=float(read))
+    raise ApiValueError(
+        f"timeout must be seconds, a (connect, read) pair of seconds, or a urllib3 Timeout; got {value!r}"
+    )
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """When a failed attempt is tried again, and how long to wait first.
+
+    Connection failures, timeouts and the statuses in ``retry_statuses`` are retried up to
+    ``max_retries`` times. The wait doubles from ``backoff_initial`` up to ``backoff_max``, each
+    wait spread by +/- ``jitter`` (a fraction) so that many clients do not retry in step. A
+    ``Retry-After`` from the service replaces the computed wait, unless it is longer than
+    ``retry_after_max``: then the call gives up at once and reports the advised delay.
+    """
+
+    max_retries: int = 2
+    backoff_initial: float = 0.5
+    backoff_max: float = 8.0
+    jitter: float = 0.25
+    retry_after_max: float = 60.0
+    retry_statuses: FrozenSet[int] = field(default=RETRY_STATUSES)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.max_retries, int) or isinstance(self.max_retries, bool) or self.max_retries < 0:
+            raise ApiValueError(f"max_retries must be a whole number >= 0, got {self.max_retries!r}")
+        if self.backoff_initial < 0 or self.backoff_max < 0 or not 0 <= self.jitter <= 1:
+            raise ApiValueError("backoff times must be >= 0 and jitter between 0 and 1")
+
+    def backoff(self, retry_number: int) -> float:
+        """Seconds to wait before retry ``retry_number`` (1 for the first retry)."""
+        base = min(self.backoff_max, self.backoff_initial * (2 ** (retry_number - 1)))
+        spread = base * self.jitter
+        return min(self.backoff_max, max(0.0, base + random.uniform(-spread, spread)))
+
+
+def parse_retry_after(value: Optional[str], now: Optional[float] = None) -> Optional[float]:
+    """Seconds from a ``Retry-After`` header (delta seconds or an HTTP date), or None."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None:  # pragma: no cover - only some Python versions return None instead of raising
+        return None
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))

@@ -1,0 +1,134 @@
+"""A loopback HTTP server whose answers the test scripts, for the low-level transport tests.
+
+Each request is recorded; each answer is taken from a queue (or the default), and can also be a
+fault: a stall longer than the client's timeout, or a connection closed without an answer.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Dict, List, Optional, Union
+
+SEED_INSTRUMENT: Dict[str, Any] = {
+    "customer_id": "siddhesh_desai",
+    "afa_reference": "740324562",
+    "instrument_id": "54deabb4-ba45-4a60-9e6a-9c016fe7ab10",
+    "instrument_type": "card",
+    "instrument_uid": "0d8f70838cc5af8b1cd2bc0fe71278551fd3f1101e40020d89ad22ceba4f933c",
+    "instrument_display": "xxxxxxxxxxxx4375",
+    "instrument_status": "ACTIVE",
+    "created_at": "2021-11-11 16:57:57",
+    "instrument_meta": {
+        "card_network": "VISA",
+        "card_bank_name": "HDFC Bank Limited",
+        "card_country": "IN",
+        "card_type": "DEBIT_CARD",
+        "card_token_details": {"par": "somepar", "expiry_month": "12", "expiry_year": "23"},
+    },
+}
+
+SEED_CRYPTOGRAM: Dict[str, Any] = {
+    "instrument_id": "54deabb4-ba45-4a60-9e6a-9c016fe7ab10",
+    "token_requestor_id": "22457512314",
+    "card_number": "4491365621601472",
+    "card_expiry_mm": "06",
+    "card_expiry_yy": "2025",
+    "cryptogram": "AQBBBBBBZatIlaIAmWKSghwBBBB=",
+    "card_display": "1234",
+}
+
+
+class Reply:
+    """One scripted answer. ``action`` is "reply", "stall" (sleep ``delay`` then reply) or "drop"."""
+
+    def __init__(
+        self,
+        status: int = 200,
+        body: Union[bytes, str, Any] = b"",
+        headers: Optional[Dict[str, str]] = None,
+        action: str = "reply",
+        delay: float = 0.0,
+    ) -> None:
+        if not isinstance(body, (bytes, str)):
+            body = json.dumps(body)
+        self.status = status
+        self.body = body.encode() if isinstance(body, str) else body
+        self.headers = headers or {"Content-Type": "application/json"}
+        self.action = action
+        self.delay = delay
+
+
+class Recorded:
+    def __init__(self, method: str, path: str, headers: Dict[str, str], body: bytes) -> None:
+        self.method = method
+        self.path = path
+        self.headers = headers
+        self.body = body
+
+
+class ScriptedServer:
+    def __init__(self) -> None:
+        self.requests: List[Recorded] = []
+        self.queue: List[Reply] = []
+        self.default: Optional[Reply] = None
+        self.lock = threading.Lock()
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def setup(self) -> None:
+                super().setup()
+                self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def _handle(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                with server.lock:
+                    server.requests.append(Recorded(self.command, self.path, headers, body))
+                    reply = server.queue.pop(0) if server.queue else server.default
+                if reply is None:
+                    reply = Reply(500, {"message": "no scripted reply", "code": "test", "type": "api_error"})
+                if reply.action == "drop":
+                    self.close_connection = True
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                    return
+                if reply.action == "stall":
+                    time.sleep(reply.delay)
+                self.send_response(reply.status)
+                for k, v in reply.headers.items():
+                    self.send_header(k, v)
+                self.send_header("Content-Length", str(len(reply.body)))
+                self.end_headers()
+                self.wfile.write(reply.body)
+
+            do_GET = do_DELETE = do_POST = _handle
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/pg"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def start(self) -> ScriptedServer:
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def reply(self, *replies: Reply) -> None:
+        with self.lock:
+            self.queue.extend(replies)
+
+    @property
+    def last(self) -> Recorded:
+        return self.requests[-1]
