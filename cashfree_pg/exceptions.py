@@ -81,7 +81,10 @@ class ApiException(OpenApiException):
         super().__init__(self._describe())
 
     def _describe(self) -> str:
-        parts = [f"({self.status}) {self.reason or ''}".rstrip()] if self.status else []
+        if self.status:
+            parts = [f"({self.status}) {self.reason or ''}".rstrip()]
+        else:
+            parts = [self.reason] if self.reason else []
         if self.code:
             parts.append(f"code={self.code}")
         if self.message:
@@ -92,7 +95,7 @@ class ApiException(OpenApiException):
             parts.append(f"after {self.attempts} attempts")
         if self.retry_after is not None:
             parts.append(f"retry_after={self.retry_after:g}s")
-        return redact_text(" ".join(parts) if parts else (self.reason or "API error"))
+        return redact_text(" ".join(parts) if parts else "API error")
 
     def __str__(self) -> str:
         return self._describe()

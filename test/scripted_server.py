@@ -11,7 +11,7 @@ import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Dict, List, Optional, Union
+from typing import Any, Callable, Dict, List, Optional, Union
 
 SEED_INSTRUMENT: Dict[str, Any] = {
     "customer_id": "siddhesh_desai",
@@ -75,6 +75,8 @@ class ScriptedServer:
         self.requests: List[Recorded] = []
         self.queue: List[Reply] = []
         self.default: Optional[Reply] = None
+        #: When set, builds the answer from the request (after the queue is empty).
+        self.responder: Optional[Callable[[Recorded], Reply]] = None
         self.lock = threading.Lock()
         server = self
 
@@ -95,6 +97,8 @@ class ScriptedServer:
                 with server.lock:
                     server.requests.append(Recorded(self.command, self.path, headers, body))
                     reply = server.queue.pop(0) if server.queue else server.default
+                if reply is None and server.responder is not None:
+                    reply = server.responder(server.requests[-1])
                 if reply is None:
                     reply = Reply(500, {"message": "no scripted reply", "code": "test", "type": "api_error"})
                 if reply.action == "drop":
@@ -112,10 +116,12 @@ class ScriptedServer:
 
             do_GET = do_DELETE = do_POST = _handle
 
+        # Recorded is defined below; the handler only needs it at request time.
+
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/pg"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
 
     def start(self) -> ScriptedServer:
         self.thread.start()

@@ -1,0 +1,235 @@
+"""The four operations against a loopback server: method, path, headers, decoded data."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Callable
+
+import pytest
+
+from cashfree_pg import ApiResponse, ApiTypeError, ApiValueError, Cashfree
+from cashfree_pg.models.cryptogram_entity import CryptogramEntity
+from cashfree_pg.models.instrument_entity import InstrumentEntity
+from test.conftest import make_client
+from test.scripted_server import SEED_CRYPTOGRAM, SEED_INSTRUMENT, Reply, ScriptedServer
+
+CID = "siddhesh_desai"
+IID = "54deabb4-ba45-4a60-9e6a-9c016fe7ab10"
+UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\Z")
+
+
+@pytest.fixture
+def seed_style(server: ScriptedServer, monkeypatch: pytest.MonkeyPatch) -> ScriptedServer:
+    """Configure exactly as the seed's users do: class attributes, then ``Cashfree()``."""
+    monkeypatch.setattr(Cashfree, "XClientId", "seed_id")
+    monkeypatch.setattr(Cashfree, "XClientSecret", "seed_secret")
+    monkeypatch.setattr(Cashfree, "XEnvironment", Cashfree.SANDBOX)
+    monkeypatch.setenv("CASHFREE_BASE_URL", server.url)
+    return server
+
+
+def test_seed_examples_run_unchanged(seed_style: ScriptedServer, capsys: pytest.CaptureFixture[str]) -> None:
+    server = seed_style
+    server.reply(
+        Reply(200, SEED_INSTRUMENT), Reply(200, SEED_INSTRUMENT), Reply(200, [SEED_INSTRUMENT]), Reply(200, SEED_CRYPTOGRAM)
+    )
+    # The four examples of the seed document, verbatim.
+    try:
+        api_response = Cashfree().PGCustomerDeleteInstrument(x_api_version="2022-09-01", customer_id="siddhesh_desai", instrument_id="54deabb4-ba45-4a60-9e6a-9c016fe7ab10")  # noqa: E501
+        print(api_response.data)
+    except Exception as e:
+        print(e)
+    try:
+        api_response = Cashfree().PGCustomerFetchInstrument(x_api_version="2022-09-01", customer_id="siddhesh_desai", instrument_id="54deabb4-ba45-4a60-9e6a-9c016fe7ab10")  # noqa: E501
+        print(api_response.data)
+    except Exception as e:
+        print(e)
+    try:
+        api_response = Cashfree().PGCustomerFetchInstruments(x_api_version="2022-09-01", customer_id="siddhesh_desai", instrument_type="card")  # noqa: E501
+        print(api_response.data)
+    except Exception as e:
+        print(e)
+    try:
+        api_response = Cashfree().PGCustomerInstrumentsFetchCryptogram(x_api_version="2022-09-01", customer_id="siddhesh_desai", instrument_id="54deabb4-ba45-4a60-9e6a-9c016fe7ab10")  # noqa: E501
+        print(api_response.data)
+    except Exception as e:
+        print(e)
+
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert len(lines) == 4 and all("instrument_uid=" in line for line in lines[:2])
+    assert lines[2].startswith("[InstrumentEntity(") and "token_requestor_id='22457512314'" in lines[3]
+    assert SEED_CRYPTOGRAM["cryptogram"] not in out and SEED_CRYPTOGRAM["card_number"] not in out
+    assert [(r.method, r.path) for r in server.requests] == [
+        ("DELETE", f"/pg/customers/{CID}/instruments/{IID}"),
+        ("GET", f"/pg/customers/{CID}/instruments/{IID}"),
+        ("GET", f"/pg/customers/{CID}/instruments?instrument_type=card"),
+        ("GET", f"/pg/customers/{CID}/instruments/{IID}/cryptogram"),
+    ]
+    assert all(r.headers["x-client-id"] == "seed_id" for r in server.requests)
+
+
+OPERATIONS: list[tuple[str, str, str, Any, str]] = [
+    ("PGCustomerFetchInstruments", "card", "GET", [SEED_INSTRUMENT], f"/pg/customers/{CID}/instruments?instrument_type=card"),
+    ("PGCustomerFetchInstrument", IID, "GET", SEED_INSTRUMENT, f"/pg/customers/{CID}/instruments/{IID}"),
+    ("PGCustomerDeleteInstrument", IID, "DELETE", SEED_INSTRUMENT, f"/pg/customers/{CID}/instruments/{IID}"),
+    ("PGCustomerInstrumentsFetchCryptogram", IID, "GET", SEED_CRYPTOGRAM, f"/pg/customers/{CID}/instruments/{IID}/cryptogram"),
+]
+
+
+@pytest.mark.parametrize(("name", "third", "method", "body", "path"), OPERATIONS)
+def test_operation_sends_method_path_and_headers(
+    server: ScriptedServer, name: str, third: str, method: str, body: Any, path: str
+) -> None:
+    server.reply(Reply(200, body))
+    client = make_client(server)
+    # Positional, as callers of the official SDK pass them.
+    response = getattr(client, name)("2023-08-01", CID, third, "req-123", "idem-9")
+    sent = server.last
+    assert (sent.method, sent.path) == (method, path)
+    h = sent.headers
+    assert h["x-client-id"] == "test_id" and h["x-client-secret"] == "test_secret"
+    assert h["x-api-version"] == "2023-08-01"
+    assert h["x-request-id"] == "req-123" and h["x-idempotency-key"] == "idem-9"
+    assert h["accept"] == "application/json"
+    assert h["user-agent"].startswith("cashfree-pg-python/")
+    assert "x-partner-apikey" not in h
+    assert isinstance(response, ApiResponse) and response.status_code == 200
+    assert response.raw_data == server_body(body)
+
+
+def server_body(body: Any) -> bytes:
+    return Reply(200, body).body
+
+
+def test_decoded_data_types(server: ScriptedServer) -> None:
+    client = make_client(server)
+    server.reply(Reply(200, [SEED_INSTRUMENT, SEED_INSTRUMENT]))
+    listed = client.PGCustomerFetchInstruments(customer_id=CID, instrument_type="card").data
+    assert isinstance(listed, list) and len(listed) == 2 and all(isinstance(i, InstrumentEntity) for i in listed)
+    server.reply(Reply(200, SEED_INSTRUMENT))
+    one = client.PGCustomerFetchInstrument(customer_id=CID, instrument_id=IID).data
+    assert one.instrument_id == IID and one.instrument_meta is not None
+    assert one.instrument_meta.card_network == "VISA"
+    details = one.instrument_meta.card_token_details
+    assert details is not None and details.par == "somepar" and details["expiry_month"] == "12"
+    server.reply(Reply(200, SEED_CRYPTOGRAM))
+    crypto = client.PGCustomerInstrumentsFetchCryptogram(customer_id=CID, instrument_id=IID).data
+    assert isinstance(crypto, CryptogramEntity)
+    assert crypto.cryptogram == SEED_CRYPTOGRAM["cryptogram"] and crypto.card_number == "4491365621601472"
+
+
+def test_default_api_version_and_generated_request_id(server: ScriptedServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    server.default = Reply(200, SEED_INSTRUMENT)
+    client = make_client(server)
+    client.PGCustomerFetchInstrument(customer_id=CID, instrument_id=IID)
+    first = server.last.headers
+    assert first["x-api-version"] == "2022-09-01"
+    assert UUID_RE.match(first["x-request-id"])
+    assert "x-idempotency-key" not in first  # only DELETE generates one
+    client.PGCustomerFetchInstrument(None, CID, IID)
+    assert server.last.headers["x-request-id"] != first["x-request-id"]
+    monkeypatch.setattr(Cashfree, "XApiVersion", "2025-01-01")
+    client.PGCustomerFetchInstrument(customer_id=CID, instrument_id=IID)
+    assert server.last.headers["x-api-version"] == "2025-01-01"
+
+
+def test_delete_always_carries_an_idempotency_key(server: ScriptedServer) -> None:
+    server.default = Reply(200, SEED_INSTRUMENT)
+    make_client(server).PGCustomerDeleteInstrument(customer_id=CID, instrument_id=IID)
+    assert UUID_RE.match(server.last.headers["x-idempotency-key"])
+
+
+def test_partner_and_signature_headers(server: ScriptedServer) -> None:
+    server.default = Reply(200, SEED_INSTRUMENT)
+    client = Cashfree(
+        XPartnerKey="pk_live", XPartnerMerchantId="m_1", XClientSignature="sig", base_url=server.url
+    )
+    client.PGCustomerFetchInstrument(customer_id=CID, instrument_id=IID)
+    h = server.last.headers
+    assert (h["x-partner-apikey"], h["x-partner-merchantid"], h["x-client-signature"]) == ("pk_live", "m_1", "sig")
+    assert "x-client-id" not in h and "x-client-secret" not in h
+
+
+def test_extra_headers_and_per_call_timeout(server: ScriptedServer) -> None:
+    server.default = Reply(200, SEED_INSTRUMENT)
+    make_client(server).PGCustomerFetchInstrument(
+        customer_id=CID, instrument_id=IID, _headers={"X-Trace": "t-1"}, _request_timeout=(1, 2)
+    )
+    assert server.last.headers["x-trace"] == "t-1"
+
+
+@pytest.mark.parametrize("value", ["a/b", "../x", "..", "a?b=c", "a#b", "é x"])
+def test_path_parameters_stay_one_segment(server: ScriptedServer, value: str) -> None:
+    server.default = Reply(200, SEED_INSTRUMENT)
+    make_client(server).PGCustomerFetchInstrument(customer_id=value, instrument_id=IID)
+    path = server.last.path
+    assert path.startswith("/pg/customers/") and path.endswith(f"/instruments/{IID}")
+    segment = path[len("/pg/customers/") : -len(f"/instruments/{IID}")]
+    assert "/" not in segment and "?" not in segment and "#" not in segment and segment not in (".", "..")
+
+
+Call = Callable[..., Any]
+
+
+@pytest.mark.parametrize("name", [op[0] for op in OPERATIONS])
+@pytest.mark.parametrize("bad", [None, ""])
+def test_missing_or_empty_parameters_are_refused_before_sending(server: ScriptedServer, name: str, bad: Any) -> None:
+    call: Call = getattr(make_client(server), name)
+    with pytest.raises(ApiValueError, match="customer_id"):
+        call("2022-09-01", bad, "x")
+    with pytest.raises(ApiValueError, match="instrument_(id|type)"):
+        call("2022-09-01", "c", bad)
+    assert server.requests == []
+
+
+def test_wrong_types_and_unknown_keywords(server: ScriptedServer) -> None:
+    client = make_client(server)
+    with pytest.raises(ApiTypeError, match="customer_id"):
+        client.PGCustomerFetchInstrument(customer_id=123, instrument_id=IID)  # type: ignore[arg-type]
+    with pytest.raises(ApiTypeError, match="_request_auth"):
+        client.PGCustomerFetchInstrument(customer_id=CID, instrument_id=IID, _request_auth={})
+    with pytest.raises(ApiTypeError, match="_headers"):
+        client.PGCustomerFetchInstrument(customer_id=CID, instrument_id=IID, _headers=["x"])
+    assert isinstance(ApiTypeError("x"), TypeError) and isinstance(ApiValueError("x"), ValueError)
+    assert server.requests == []
+
+
+def test_token_vault_api_without_arguments(server: ScriptedServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cashfree_pg.api.token_vault_api import TokenVaultApi
+
+    monkeypatch.setattr(Cashfree, "XClientId", "cls_id")
+    monkeypatch.setattr(Cashfree, "XClientSecret", "cls_secret")
+    monkeypatch.setenv("CASHFREE_BASE_URL", server.url)
+    server.default = Reply(200, SEED_INSTRUMENT)
+    response = TokenVaultApi().PGCustomerFetchInstrument("2022-09-01", CID, IID)
+    assert response.data.instrument_id == IID and server.last.headers["x-client-id"] == "cls_id"
+
+
+def test_official_import_paths() -> None:
+    import cashfree_pg
+    from cashfree_pg import ApiClient, ApiException, Configuration
+    from cashfree_pg.api_client import Cashfree as Facade
+    from cashfree_pg.models.api_error import ApiError
+    from cashfree_pg.models.api_error404 import ApiError404
+    from cashfree_pg.models.card_token_details import CardTokenDetails
+    from cashfree_pg.models.saved_instrument_meta import SavedInstrumentMeta
+    from cashfree_pg.rest import ApiException as RestApiException
+
+    assert RestApiException is ApiException and Facade is Cashfree
+    assert ApiClient and Configuration and SavedInstrumentMeta and CardTokenDetails
+    assert issubclass(ApiError404, ApiError)
+    assert cashfree_pg.InstrumentEntity is InstrumentEntity
+    assert cashfree_pg.models.CryptogramEntity is CryptogramEntity
+    with pytest.raises(AttributeError):
+        _ = cashfree_pg.NoSuchThing
+    with pytest.raises(AttributeError):
+        _ = cashfree_pg.models.NoSuchModel
+
+
+def test_model_helpers_round_trip() -> None:
+    entity = InstrumentEntity.from_dict(SEED_INSTRUMENT)
+    assert entity is not None and entity.to_dict() == SEED_INSTRUMENT
+    assert InstrumentEntity.from_json(entity.to_json()) == entity
+    assert InstrumentEntity.from_dict(None) is None
+    assert "siddhesh_desai" in entity.to_str()
