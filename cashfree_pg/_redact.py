@@ -15,6 +15,8 @@ SECRET_HEADERS = frozenset({"x-client-secret", "x-client-signature", "x-partner-
 #: JSON fields whose values are card data (a network token and a one-time cryptogram).
 CARD_FIELDS = ("card_number", "cryptogram")
 
+# A bare run of 13-19 digits looks like a card number or network token wherever it appears.
+_PAN_RE = re.compile(r"(?<![0-9A-Za-z])\d{9,15}(\d{4})(?![0-9A-Za-z])")
 _FIELD_RE = re.compile(r'("(?:card_number|cryptogram)"\s*:\s*")([^"]*)(")')
 # The same fields as they appear in a Python repr (single quotes) or key=value text.
 _REPR_RE = re.compile(r"""((?:'|\b)(?:card_number|cryptogram)(?:'\s*:\s*|=)')([^']*)(')""")
@@ -35,7 +37,8 @@ def mask_card_field(name: str, value: Optional[str]) -> str:
 
 
 def redact_text(text: str) -> str:
-    """Mask card fields in a JSON body or a repr, wherever they appear in ``text``."""
+    """Mask card fields in a JSON body or a repr, and anything shaped like a card number."""
+    text = _PAN_RE.sub(r"****\1", text)
     if "card_number" not in text and "cryptogram" not in text:
         return text
 

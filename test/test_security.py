@@ -1,0 +1,213 @@
+"""TLS verified for real, secrets and card data never logged or shown, header injection refused."""
+
+from __future__ import annotations
+
+import logging
+import ssl
+from typing import Any, Iterator, List
+
+import pytest
+import trustme
+
+from cashfree_pg import (
+    ApiConnectionError,
+    ApiException,
+    ApiTypeError,
+    ApiValueError,
+    Cashfree,
+    Configuration,
+    ServiceException,
+)
+from cashfree_pg.api_response import ApiResponse
+from test.conftest import FAST_RETRY, make_client
+from test.scripted_server import SEED_CRYPTOGRAM, SEED_INSTRUMENT, Reply, ScriptedServer
+
+SECRET = "cfsk_ma_test_5f1d2e3c4b5a69788796a5b4c3d2e1f0"
+SIGNATURE = "sig_Zm9vYmFyYmF6cXV4cXV1eA=="
+PARTNER_KEY = "pk_partner_9a8b7c6d5e4f3a2b1c0d"
+CARD_VALUES = (SEED_CRYPTOGRAM["card_number"], SEED_CRYPTOGRAM["cryptogram"])
+NEVER_SHOWN = (SECRET, SIGNATURE, PARTNER_KEY, *CARD_VALUES)
+
+
+# -- TLS ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def ca() -> trustme.CA:
+    return trustme.CA()
+
+
+def _https_server(ca: trustme.CA, *names: str) -> ScriptedServer:
+    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert(*names).configure_cert(ctx)
+    server = ScriptedServer(ssl_context=ctx).start()
+    server.default = Reply(200, SEED_INSTRUMENT)
+    return server
+
+
+@pytest.fixture
+def https_server(ca: trustme.CA) -> Iterator[ScriptedServer]:
+    server = _https_server(ca, "127.0.0.1", "localhost")
+    yield server
+    server.stop()
+
+
+def _client(server: ScriptedServer, **kwargs: Any) -> Cashfree:
+    return Cashfree(XClientId="id", XClientSecret="s", base_url=server.url, max_retries=0, **kwargs)
+
+
+def test_default_client_refuses_an_untrusted_certificate(https_server: ScriptedServer) -> None:
+    with pytest.raises(ApiConnectionError) as info:
+        _client(https_server).PGCustomerFetchInstrument("2022-09-01", "c", "i")
+    assert "certificate" in str(info.value)
+
+
+def test_client_given_the_ca_accepts_it(https_server: ScriptedServer, ca: trustme.CA, tmp_path: Any) -> None:
+    pem = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(pem))
+    response = _client(https_server, ssl_ca_cert=str(pem)).PGCustomerFetchInstrument("2022-09-01", "c", "i")
+    assert response.status_code == 200
+
+
+def test_ssl_cert_file_is_honoured(
+    https_server: ScriptedServer, ca: trustme.CA, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pem = tmp_path / "bundle.pem"
+    ca.cert_pem.write_to_path(str(pem))
+    monkeypatch.setenv("SSL_CERT_FILE", str(pem))
+    assert _client(https_server).PGCustomerFetchInstrument("2022-09-01", "c", "i").status_code == 200
+
+
+def test_host_name_is_verified(ca: trustme.CA, tmp_path: Any) -> None:
+    server = _https_server(ca, "api.cashfree.com")  # trusted CA, wrong name
+    try:
+        pem = tmp_path / "ca.pem"
+        ca.cert_pem.write_to_path(str(pem))
+        with pytest.raises(ApiConnectionError) as info:
+            _client(server, ssl_ca_cert=str(pem)).PGCustomerFetchInstrument("2022-09-01", "c", "i")
+        assert "certificate" in str(info.value)
+    finally:
+        server.stop()
+
+
+def test_disabling_verification_is_explicit_and_loud(
+    https_server: ScriptedServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    assert Configuration().verify_ssl is True
+    with caplog.at_level(logging.WARNING, logger="cashfree_pg"):
+        client = _client(https_server, danger_disable_tls_verification=True)
+        _client(https_server, danger_disable_tls_verification=True)
+    assert sum("verification is DISABLED" in r.getMessage() for r in caplog.records) == 2
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # urllib3's InsecureRequestWarning is expected here
+        assert client.PGCustomerFetchInstrument("2022-09-01", "c", "i").status_code == 200
+
+
+# -- logging and redaction ---------------------------------------------------------------------
+
+
+def _secret_client(server: ScriptedServer, **kwargs: Any) -> Cashfree:
+    return Cashfree(
+        XClientId="id", XClientSecret=SECRET, XClientSignature=SIGNATURE, XPartnerKey=PARTNER_KEY,
+        base_url=server.url, retry_policy=FAST_RETRY, **kwargs,
+    )
+
+
+def test_debug_log_across_every_operation_and_error_shows_no_secret(
+    server: ScriptedServer, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    echo_card = {"message": f"bad card {SEED_CRYPTOGRAM['card_number']}", "code": "x", "type": "api_error",
+                 "card_number": SEED_CRYPTOGRAM["card_number"], "cryptogram": SEED_CRYPTOGRAM["cryptogram"]}
+    server.reply(
+        Reply(200, [SEED_INSTRUMENT]), Reply(200, SEED_INSTRUMENT), Reply(200, SEED_INSTRUMENT),
+        Reply(200, SEED_CRYPTOGRAM), Reply(503, echo_card), Reply(200, SEED_CRYPTOGRAM),
+        Reply(400, echo_card), Reply(200, dict(SEED_CRYPTOGRAM, card_expiry_mm=1)),
+    )
+    client = _secret_client(server)
+    shown: List[str] = [repr(client), str(client), repr(client.configuration), str(client.configuration)]
+    with caplog.at_level(logging.DEBUG):
+        shown.append(repr(client.PGCustomerFetchInstruments("2022-09-01", "c", "card")))
+        shown.append(repr(client.PGCustomerFetchInstrument("2022-09-01", "c", "i")))
+        shown.append(repr(client.PGCustomerDeleteInstrument("2022-09-01", "c", "i")))
+        crypto = client.PGCustomerInstrumentsFetchCryptogram("2022-09-01", "c", "i")
+        shown += [repr(crypto), str(crypto), repr(crypto.data), str(crypto.data), crypto.data.to_str()]
+        retried = client.PGCustomerInstrumentsFetchCryptogram("2022-09-01", "c", "i")  # 503 then 200
+        shown.append(str(retried))
+        for _ in range(2):
+            with pytest.raises(ApiException) as info:
+                client.PGCustomerInstrumentsFetchCryptogram("2022-09-01", "c", "i")
+            shown += [str(info.value), repr(info.value), str(info.value.args)]
+    logged = "\n".join(r.getMessage() + repr(r.args) for r in caplog.records)
+    text = logged + "\n".join(shown) + capsys.readouterr().err
+    assert "cryptogram" in text and "GET /customers/c/instruments/i/cryptogram" in logged
+    for value in NEVER_SHOWN:
+        assert value not in text
+    # The attributes still carry the real values: they are needed to pay.
+    assert crypto.data.cryptogram == SEED_CRYPTOGRAM["cryptogram"]
+    assert client.configuration.client_secret == SECRET
+
+
+def test_debug_line_per_attempt_and_warning_per_retry(server: ScriptedServer, caplog: pytest.LogCaptureFixture) -> None:
+    server.reply(Reply(502, {"message": "x"}), Reply(200, SEED_INSTRUMENT))
+    with caplog.at_level(logging.DEBUG, logger="cashfree_pg"):
+        make_client(server).PGCustomerFetchInstrument("2022-09-01", "c", "i", "rid-77")
+    debug = [r.getMessage() for r in caplog.records if r.levelno == logging.DEBUG]
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(debug) == 2 and len(warnings) == 1
+    for n, line in enumerate(debug, 1):
+        assert "GET /customers/c/instruments/i" in line and "rid-77" in line and f"attempt={n}" in line
+        assert " ms " in line
+    assert "-> 502" in debug[0] and "-> 200" in debug[1] and "retrying" in warnings[0]
+
+
+def test_exception_messages_mask_card_fields_in_server_text(server: ScriptedServer) -> None:
+    server.reply(Reply(502, {"message": f'echo "cryptogram": "{SEED_CRYPTOGRAM["cryptogram"]}"', "code": "c"}))
+    with pytest.raises(ServiceException) as info:
+        make_client(server, max_retries=0).PGCustomerFetchInstrument("2022-09-01", "c", "i")
+    assert SEED_CRYPTOGRAM["cryptogram"] not in str(info.value) + repr(info.value)
+
+
+def test_api_response_repr_leaves_out_the_raw_body() -> None:
+    from cashfree_pg.models.cryptogram_entity import CryptogramEntity
+
+    data = CryptogramEntity.model_validate(SEED_CRYPTOGRAM)
+    text = repr(ApiResponse(200, {}, data, b'{"cryptogram": "%s"}' % SEED_CRYPTOGRAM["cryptogram"].encode()))
+    assert all(v not in text for v in CARD_VALUES) and "bytes" in text
+
+
+# -- bad input ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("bad", ["abc\r\nX-Evil: 1", "a\nb", "tab\there", "nul\x00", "del\x7f"])
+def test_control_characters_in_headers_are_refused_before_sending(server: ScriptedServer, bad: str) -> None:
+    client = make_client(server)
+    with pytest.raises(ApiValueError):
+        client.PGCustomerFetchInstrument("2022-09-01", "c", "i", x_request_id=bad)
+    with pytest.raises(ApiValueError):
+        client.PGCustomerFetchInstrument("2022-09-01", "c", "i", x_idempotency_key=bad)
+    with pytest.raises(ApiValueError):
+        client.PGCustomerFetchInstrument(bad, "c", "i")
+    with pytest.raises(ApiValueError):
+        client.PGCustomerFetchInstrument("2022-09-01", "c", "i", _headers={"X-Note": bad})
+    with pytest.raises(ApiValueError):
+        client.PGCustomerFetchInstrument("2022-09-01", "c", "i", _headers={bad: "v"})
+    with pytest.raises(ApiValueError):
+        Cashfree(XClientId="id", XClientSecret=bad)
+    with pytest.raises(ApiValueError):
+        Cashfree(XClientId=bad, XClientSecret="s")
+    assert server.requests == []
+
+
+@pytest.mark.parametrize("version", ["2022-9-1", "20220901", "latest", "2022-09-01 ", "", "v2022-09-01"])
+def test_api_version_must_look_like_a_date(server: ScriptedServer, version: str) -> None:
+    with pytest.raises(ApiValueError, match="YYYY-MM-DD"):
+        make_client(server).PGCustomerFetchInstrument(version, "c", "i")
+    assert server.requests == []
+
+
+def test_non_string_header_values_are_refused(server: ScriptedServer) -> None:
+    with pytest.raises(ApiTypeError):
+        make_client(server).PGCustomerFetchInstrument("2022-09-01", "c", "i", x_request_id=5)  # type: ignore[arg-type]
+    assert server.requests == []
