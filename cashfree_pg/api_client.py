@@ -41,6 +41,7 @@ from cashfree_pg.rest import RESTClientObject, RESTResponse
 if TYPE_CHECKING:
     from types import TracebackType
 
+    from cashfree_pg.models.api_error import ApiError
     from cashfree_pg.models.cryptogram_entity import CryptogramEntity
     from cashfree_pg.models.instrument_entity import InstrumentEntity
     from cashfree_pg.webhooks import PGWebhookEvent
@@ -90,10 +91,7 @@ class ApiClient:
         path = op.build_path(args)
         headers = self._base_headers.copy()
         headers["x-api-version"] = self._api_version(x_api_version)
-        if x_request_id is None:
-            request_id = new_request_id()
-        else:
-            request_id = check_header_value("x_request_id", x_request_id)
+        request_id = new_request_id() if x_request_id is None else check_header_value("x_request_id", x_request_id)
         headers["x-request-id"] = request_id
         if x_idempotency_key is not None:
             headers["x-idempotency-key"] = check_header_value("x_idempotency_key", x_idempotency_key)
@@ -152,11 +150,10 @@ class ApiClient:
     @staticmethod
     def _error(op: Operation, response: RESTResponse, request_id: str) -> ApiException:
         text = response.data.decode("utf-8", "replace")
-        model = None
         try:
-            model = op.error_model(response.status).model_validate_json(response.data)
+            model: Optional[ApiError] = op.error_model(response.status).model_validate_json(response.data)
         except ValidationError:
-            pass  # not the service's JSON (an HTML page from a proxy): the text stays on .body
+            model = None  # not the service's JSON (an HTML page from a proxy): the text stays on .body
         if model is not None and not isinstance(model.message or model.code or model.type, str):
             model = None
         return exception_class_for(response.status)(
@@ -185,16 +182,14 @@ def _decode_problem(op: Operation, body: bytes, exc: ValidationError) -> str:
     if errors and errors[0].get("type") == "json_invalid":
         return f"response body is not valid JSON ({errors[0].get('msg')}); expected {op.response_type_name}"
     # Never the input values: they may be card data.
-    where = "; ".join(
-        f"{'.'.join(str(p) for p in e.get('loc', ())) or '(body)'}: {e.get('msg')}" for e in errors[:3]
-    )
+    where = "; ".join(f"{'.'.join(str(p) for p in e.get('loc', ())) or '(body)'}: {e.get('msg')}" for e in errors[:3])
     return f"response body does not fit {op.response_type_name}: {where}"
 
 
 # -- the facade ---------------------------------------------------------------------------------
 
 _ENV_NAMES = {"sandbox": SANDBOX_URL, "production": PRODUCTION_URL}
-_shared_clients: "OrderedDict[Configuration, ApiClient]" = OrderedDict()
+_shared_clients: OrderedDict[Configuration, ApiClient] = OrderedDict()
 _shared_lock = threading.Lock()
 _SHARED_MAX = 16
 
@@ -268,7 +263,9 @@ class Cashfree:
         client_secret = _setting(XClientSecret, cls.XClientSecret, env("CASHFREE_CLIENT_SECRET"))
         partner_key = _setting(XPartnerKey, cls.XPartnerKey)
         if not partner_key and not (client_id and client_secret):
-            missing = "XClientSecret" if client_id else ("XClientId" if client_secret else "XClientId and XClientSecret")
+            missing = (
+                "XClientSecret" if client_id else ("XClientId" if client_secret else "XClientId and XClientSecret")
+            )
             raise ApiValueError(
                 f"no credentials: set {missing} (Cashfree.XClientId / Cashfree.XClientSecret, the "
                 "constructor arguments, or the environment variables CASHFREE_CLIENT_ID and "
@@ -328,7 +325,12 @@ class Cashfree:
     ) -> ApiResponse[List[InstrumentEntity]]:
         """Fetch all saved card instruments of a customer."""
         return self.token_vault.PGCustomerFetchInstruments(
-            self.XApiVersion if x_api_version is None else x_api_version, customer_id, instrument_type, x_request_id, x_idempotency_key, **kwargs
+            self.XApiVersion if x_api_version is None else x_api_version,
+            customer_id,
+            instrument_type,
+            x_request_id,
+            x_idempotency_key,
+            **kwargs,
         )
 
     def PGCustomerFetchInstrument(
@@ -342,7 +344,12 @@ class Cashfree:
     ) -> ApiResponse[InstrumentEntity]:
         """Fetch one saved card instrument."""
         return self.token_vault.PGCustomerFetchInstrument(
-            self.XApiVersion if x_api_version is None else x_api_version, customer_id, instrument_id, x_request_id, x_idempotency_key, **kwargs
+            self.XApiVersion if x_api_version is None else x_api_version,
+            customer_id,
+            instrument_id,
+            x_request_id,
+            x_idempotency_key,
+            **kwargs,
         )
 
     def PGCustomerDeleteInstrument(
@@ -356,7 +363,12 @@ class Cashfree:
     ) -> ApiResponse[InstrumentEntity]:
         """Delete a saved card instrument; the response is the instrument, now ``INACTIVE``."""
         return self.token_vault.PGCustomerDeleteInstrument(
-            self.XApiVersion if x_api_version is None else x_api_version, customer_id, instrument_id, x_request_id, x_idempotency_key, **kwargs
+            self.XApiVersion if x_api_version is None else x_api_version,
+            customer_id,
+            instrument_id,
+            x_request_id,
+            x_idempotency_key,
+            **kwargs,
         )
 
     def PGCustomerInstrumentsFetchCryptogram(
@@ -370,7 +382,12 @@ class Cashfree:
     ) -> ApiResponse[CryptogramEntity]:
         """Fetch a one-time cryptogram to pay with a saved card."""
         return self.token_vault.PGCustomerInstrumentsFetchCryptogram(
-            self.XApiVersion if x_api_version is None else x_api_version, customer_id, instrument_id, x_request_id, x_idempotency_key, **kwargs
+            self.XApiVersion if x_api_version is None else x_api_version,
+            customer_id,
+            instrument_id,
+            x_request_id,
+            x_idempotency_key,
+            **kwargs,
         )
 
     # -- webhooks -----------------------------------------------------------------------------

@@ -11,7 +11,7 @@ class ApiResponse(Generic[T]):
     """``status_code``, response ``headers`` (case-insensitive), ``data`` (the decoded model or
     list of models) and ``raw_data`` (the body bytes exactly as received)."""
 
-    __slots__ = ("status_code", "headers", "data", "raw_data")
+    __slots__ = ("data", "headers", "raw_data", "status_code")
 
     def __init__(self, status_code: int, headers: Mapping[str, str], data: T, raw_data: bytes) -> None:
         self.status_code = status_code

@@ -6,10 +6,13 @@ import importlib
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Callable, Dict, Mapping, Sequence, Tuple, Type
+from typing import TYPE_CHECKING, Any, Callable, Dict, Mapping, Sequence, Tuple, Type
 from urllib.parse import quote
 
 from cashfree_pg.exceptions import ApiTypeError, ApiValueError
+
+if TYPE_CHECKING:
+    from cashfree_pg.models.api_error import ApiError
 
 #: Error body model per status, as "module:Class" under cashfree_pg.models (imported on first error).
 ERROR_MODELS: Mapping[int, str] = {
@@ -94,15 +97,15 @@ class Operation:
         name = self.response.split(":")[1]
         return f"list of {name}" if self.many else name
 
-    def error_model(self, status: int) -> Type[Any]:
+    def error_model(self, status: int) -> Type[ApiError]:
         """The model of an error body for ``status``."""
         return _cached_model(self.errors.get(status, DEFAULT_ERROR_MODEL))
 
 
-_MODEL_CACHE: Dict[str, Any] = {}
+_MODEL_CACHE: Dict[str, Type[ApiError]] = {}
 
 
-def _cached_model(ref: str) -> Any:
+def _cached_model(ref: str) -> Type[ApiError]:
     model = _MODEL_CACHE.get(ref)
     if model is None:
         model = _MODEL_CACHE[ref] = _load(ref)

@@ -69,7 +69,8 @@ class RetryPolicy:
         """Seconds to wait before retry ``retry_number`` (1 for the first retry)."""
         base = min(self.backoff_max, self.backoff_initial * (2 ** (retry_number - 1)))
         spread = base * self.jitter
-        return min(self.backoff_max, max(0.0, base + random.uniform(-spread, spread)))
+        wait: float = base + random.uniform(-spread, spread)
+        return min(self.backoff_max, max(0.0, wait))
 
 
 def parse_retry_after(value: Optional[str], now: Optional[float] = None) -> Optional[float]:

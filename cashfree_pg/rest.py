@@ -49,7 +49,7 @@ if hasattr(os, "register_at_fork"):
 class RESTResponse:
     """One HTTP response, read in full, plus what the retry loop learned getting it."""
 
-    __slots__ = ("status", "reason", "headers", "data", "attempts", "retry_after")
+    __slots__ = ("attempts", "data", "headers", "reason", "retry_after", "status")
 
     def __init__(
         self,
@@ -146,7 +146,12 @@ class RESTClientObject:
                 delay = policy.backoff(attempt)
                 logger.warning(
                     "cashfree_pg: %s %s attempt %d failed (%s); retrying in %.2fs [request_id=%s]",
-                    method, path, attempt, type(exc).__name__, delay, request_id,
+                    method,
+                    path,
+                    attempt,
+                    type(exc).__name__,
+                    delay,
+                    request_id,
                 )
                 self._sleep(delay)
                 continue
@@ -161,7 +166,12 @@ class RESTClientObject:
                     delay = policy.backoff(attempt) if retry_after is None else retry_after
                     logger.warning(
                         "cashfree_pg: %s %s attempt %d got HTTP %d; retrying in %.2fs [request_id=%s]",
-                        method, path, attempt, status, delay, request_id,
+                        method,
+                        path,
+                        attempt,
+                        status,
+                        delay,
+                        request_id,
                     )
                     self._sleep(delay)
                     continue
@@ -175,12 +185,23 @@ class RESTClientObject:
                 self._connection_pool()
                 assert self._manager is not None
                 return self._manager.urlopen(
-                    method, self.configuration.host + path, body=body, headers=headers,
-                    retries=False, redirect=False, timeout=timeout,
+                    method,
+                    self.configuration.host + path,
+                    body=body,
+                    headers=headers,
+                    retries=False,
+                    redirect=False,
+                    timeout=timeout,
                 )
             return self._connection_pool().urlopen(
-                method, self._prefix + path, body=body, headers=headers,
-                retries=False, redirect=False, timeout=timeout, assert_same_host=False,
+                method,
+                self._prefix + path,
+                body=body,
+                headers=headers,
+                retries=False,
+                redirect=False,
+                timeout=timeout,
+                assert_same_host=False,
             )
         except (HTTPError, HTTPException, OSError) as exc:
             raise _connection_error(exc) from None
@@ -191,7 +212,12 @@ class RESTClientObject:
     ) -> None:
         logger.debug(
             "cashfree_pg: %s %s -> %s in %.1f ms [request_id=%s attempt=%d]",
-            method, path, status, (time.perf_counter() - started) * 1000, request_id, attempt,
+            method,
+            path,
+            status,
+            (time.perf_counter() - started) * 1000,
+            request_id,
+            attempt,
         )
 
 

@@ -81,6 +81,8 @@ def test_api_client_directly(server: ScriptedServer) -> None:
 def test_proxy_is_used(server: ScriptedServer) -> None:
     # The scripted server answers absolute-form requests too, so it can stand in for a proxy.
     server.default = Reply(200, SEED_INSTRUMENT)
-    client = Cashfree(XClientId="a", XClientSecret="b", base_url="http://cashfree.invalid/pg", proxy=server.url.rsplit("/pg", 1)[0])
+    client = Cashfree(
+        XClientId="a", XClientSecret="b", base_url="http://cashfree.invalid/pg", proxy=server.url.rsplit("/pg", 1)[0]
+    )
     client.PGCustomerFetchInstrument("2022-09-01", "c", "i")
     assert server.last.path == "http://cashfree.invalid/pg/customers/c/instruments/i"

@@ -27,7 +27,6 @@ from cashfree_pg.models.api_error409 import ApiError409
 from cashfree_pg.models.authentication_error import AuthenticationError
 from cashfree_pg.models.bad_request_error import BadRequestError
 from cashfree_pg.models.idempotency_error import IdempotencyError
-from cashfree_pg.models.rate_limit_error import RateLimitError
 from test.conftest import make_client
 from test.scripted_server import SEED_CRYPTOGRAM, Reply, ScriptedServer
 
@@ -52,15 +51,32 @@ def test_error_status_becomes_typed_exception(
         make_client(server).PGCustomerFetchInstrument("2022-09-01", "c1", "i1", "rid-1")
     e = info.value
     assert type(e) is exc_type
-    assert (e.status, e.code, e.message, e.type, e.request_id) == (status, code, f"it failed with {code}", etype, "rid-1")
+    assert (e.status, e.code, e.message, e.type, e.request_id) == (
+        status,
+        code,
+        f"it failed with {code}",
+        etype,
+        "rid-1",
+    )
     assert type(e.data) is model and e.data.code == code
     assert e.body is not None and code in e.body and e.headers is not None
     assert e.attempts == 1 and len(server.requests) == 1  # none of these is retried
     assert str(status) in str(e) and code in str(e) and "rid-1" in str(e)
 
 
-@pytest.mark.parametrize(("status", "exc_type"), [(429, RateLimitException), (500, ServiceException), (502, ServiceException), (503, ServiceException), (504, ServiceException)])
-def test_retryable_statuses_raise_after_retries(server: ScriptedServer, status: int, exc_type: Type[ApiException]) -> None:
+@pytest.mark.parametrize(
+    ("status", "exc_type"),
+    [
+        (429, RateLimitException),
+        (500, ServiceException),
+        (502, ServiceException),
+        (503, ServiceException),
+        (504, ServiceException),
+    ],
+)
+def test_retryable_statuses_raise_after_retries(
+    server: ScriptedServer, status: int, exc_type: Type[ApiException]
+) -> None:
     server.default = Reply(status, {"message": "busy", "code": "c", "type": "api_error"})
     with pytest.raises(exc_type) as info:
         make_client(server).PGCustomerFetchInstrument("2022-09-01", "c1", "i1")

@@ -55,7 +55,7 @@ def test_known_values_are_offered_as_constants() -> None:
     entity = InstrumentEntity.model_validate(SEED_INSTRUMENT)
     assert entity.instrument_status == InstrumentStatus.ACTIVE
     assert entity.instrument_type == InstrumentType.CARD
-    assert "visa" == CardNetwork.VISA
+    assert CardNetwork.VISA == "visa"
     assert type(entity.instrument_status) is str  # plain strings, never a closed enum
 
 

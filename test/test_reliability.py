@@ -21,8 +21,14 @@ BUSY = {"message": "try later", "code": "request_limit_exceeded", "type": "rate_
 
 def echo_instrument(request: Recorded) -> Reply:
     """Answer with an instrument whose id is the request's id and whose customer is the caller."""
-    return Reply(200, dict(SEED_INSTRUMENT, instrument_id=request.headers["x-request-id"],
-                           customer_id=request.headers.get("x-client-id")))
+    return Reply(
+        200,
+        dict(
+            SEED_INSTRUMENT,
+            instrument_id=request.headers["x-request-id"],
+            customer_id=request.headers.get("x-client-id"),
+        ),
+    )
 
 
 @pytest.mark.parametrize("status", [408, 429, 500, 502, 503, 504])

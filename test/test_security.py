@@ -110,20 +110,35 @@ def test_disabling_verification_is_explicit_and_loud(
 
 def _secret_client(server: ScriptedServer, **kwargs: Any) -> Cashfree:
     return Cashfree(
-        XClientId="id", XClientSecret=SECRET, XClientSignature=SIGNATURE, XPartnerKey=PARTNER_KEY,
-        base_url=server.url, retry_policy=FAST_RETRY, **kwargs,
+        XClientId="id",
+        XClientSecret=SECRET,
+        XClientSignature=SIGNATURE,
+        XPartnerKey=PARTNER_KEY,
+        base_url=server.url,
+        retry_policy=FAST_RETRY,
+        **kwargs,
     )
 
 
 def test_debug_log_across_every_operation_and_error_shows_no_secret(
     server: ScriptedServer, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    echo_card = {"message": f"bad card {SEED_CRYPTOGRAM['card_number']}", "code": "x", "type": "api_error",
-                 "card_number": SEED_CRYPTOGRAM["card_number"], "cryptogram": SEED_CRYPTOGRAM["cryptogram"]}
+    echo_card = {
+        "message": f"bad card {SEED_CRYPTOGRAM['card_number']}",
+        "code": "x",
+        "type": "api_error",
+        "card_number": SEED_CRYPTOGRAM["card_number"],
+        "cryptogram": SEED_CRYPTOGRAM["cryptogram"],
+    }
     server.reply(
-        Reply(200, [SEED_INSTRUMENT]), Reply(200, SEED_INSTRUMENT), Reply(200, SEED_INSTRUMENT),
-        Reply(200, SEED_CRYPTOGRAM), Reply(503, echo_card), Reply(200, SEED_CRYPTOGRAM),
-        Reply(400, echo_card), Reply(200, dict(SEED_CRYPTOGRAM, card_expiry_mm=1)),
+        Reply(200, [SEED_INSTRUMENT]),
+        Reply(200, SEED_INSTRUMENT),
+        Reply(200, SEED_INSTRUMENT),
+        Reply(200, SEED_CRYPTOGRAM),
+        Reply(503, echo_card),
+        Reply(200, SEED_CRYPTOGRAM),
+        Reply(400, echo_card),
+        Reply(200, dict(SEED_CRYPTOGRAM, card_expiry_mm=1)),
     )
     client = _secret_client(server)
     shown: List[str] = [repr(client), str(client), repr(client.configuration), str(client.configuration)]

@@ -16,19 +16,33 @@ _INSTRUMENTS = "/customers/{customer_id}/instruments"
 _INSTRUMENT = _INSTRUMENTS + "/{instrument_id}"
 
 FETCH_INSTRUMENTS = Operation(
-    "PGCustomerFetchInstruments", "GET", _INSTRUMENTS, ("customer_id", "instrument_type"),
-    "instrument_entity:InstrumentEntity", many=True,
+    "PGCustomerFetchInstruments",
+    "GET",
+    _INSTRUMENTS,
+    ("customer_id", "instrument_type"),
+    "instrument_entity:InstrumentEntity",
+    many=True,
 )
 FETCH_INSTRUMENT = Operation(
-    "PGCustomerFetchInstrument", "GET", _INSTRUMENT, ("customer_id", "instrument_id"),
+    "PGCustomerFetchInstrument",
+    "GET",
+    _INSTRUMENT,
+    ("customer_id", "instrument_id"),
     "instrument_entity:InstrumentEntity",
 )
 DELETE_INSTRUMENT = Operation(
-    "PGCustomerDeleteInstrument", "DELETE", _INSTRUMENT, ("customer_id", "instrument_id"),
-    "instrument_entity:InstrumentEntity", idempotent_key=True,
+    "PGCustomerDeleteInstrument",
+    "DELETE",
+    _INSTRUMENT,
+    ("customer_id", "instrument_id"),
+    "instrument_entity:InstrumentEntity",
+    idempotent_key=True,
 )
 FETCH_CRYPTOGRAM = Operation(
-    "PGCustomerInstrumentsFetchCryptogram", "GET", _INSTRUMENT + "/cryptogram", ("customer_id", "instrument_id"),
+    "PGCustomerInstrumentsFetchCryptogram",
+    "GET",
+    _INSTRUMENT + "/cryptogram",
+    ("customer_id", "instrument_id"),
     "cryptogram_entity:CryptogramEntity",
 )
 

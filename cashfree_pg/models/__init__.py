@@ -43,16 +43,32 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
-    from cashfree_pg.models._base import CashfreeModel
-    from cashfree_pg.models.api_error import ApiError
-    from cashfree_pg.models.api_error404 import ApiError404
-    from cashfree_pg.models.api_error409 import ApiError409
-    from cashfree_pg.models.api_error502 import ApiError502
-    from cashfree_pg.models.authentication_error import AuthenticationError
-    from cashfree_pg.models.bad_request_error import BadRequestError
-    from cashfree_pg.models.card_token_details import CardTokenDetails
-    from cashfree_pg.models.cryptogram_entity import CryptogramEntity
-    from cashfree_pg.models.idempotency_error import IdempotencyError
-    from cashfree_pg.models.instrument_entity import InstrumentEntity, InstrumentStatus, InstrumentType
-    from cashfree_pg.models.rate_limit_error import RateLimitError
-    from cashfree_pg.models.saved_instrument_meta import CardNetwork, CardType, SavedInstrumentMeta
+    from cashfree_pg.models._base import CashfreeModel as CashfreeModel
+    from cashfree_pg.models.api_error import ApiError as ApiError
+    from cashfree_pg.models.api_error404 import ApiError404 as ApiError404
+    from cashfree_pg.models.api_error409 import ApiError409 as ApiError409
+    from cashfree_pg.models.api_error502 import ApiError502 as ApiError502
+    from cashfree_pg.models.authentication_error import AuthenticationError as AuthenticationError
+    from cashfree_pg.models.bad_request_error import BadRequestError as BadRequestError
+    from cashfree_pg.models.card_token_details import CardTokenDetails as CardTokenDetails
+    from cashfree_pg.models.cryptogram_entity import CryptogramEntity as CryptogramEntity
+    from cashfree_pg.models.idempotency_error import IdempotencyError as IdempotencyError
+    from cashfree_pg.models.instrument_entity import (
+        InstrumentEntity as InstrumentEntity,
+    )
+    from cashfree_pg.models.instrument_entity import (
+        InstrumentStatus as InstrumentStatus,
+    )
+    from cashfree_pg.models.instrument_entity import (
+        InstrumentType as InstrumentType,
+    )
+    from cashfree_pg.models.rate_limit_error import RateLimitError as RateLimitError
+    from cashfree_pg.models.saved_instrument_meta import (
+        CardNetwork as CardNetwork,
+    )
+    from cashfree_pg.models.saved_instrument_meta import (
+        CardType as CardType,
+    )
+    from cashfree_pg.models.saved_instrument_meta import (
+        SavedInstrumentMeta as SavedInstrumentMeta,
+    )
