@@ -11,7 +11,7 @@ import logging
 import os
 import threading
 from collections import OrderedDict
-from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from pydantic import ValidationError
 from urllib3.util.timeout import Timeout
@@ -392,7 +392,9 @@ class Cashfree:
 
     # -- webhooks -----------------------------------------------------------------------------
 
-    def PGVerifyWebhookSignature(self, signature: str, rawBody: str, timestamp: str) -> PGWebhookEvent:
+    def PGVerifyWebhookSignature(
+        self, signature: Optional[str], rawBody: Union[str, bytes], timestamp: Union[str, int, None]
+    ) -> PGWebhookEvent:
         """Check a webhook's signature with this client's secret and return the event.
 
         Raises ``WebhookSignatureError`` when the signature does not match. Like the official

@@ -235,7 +235,8 @@ def _connection_error(exc: BaseException) -> ApiConnectionError:
         return ApiTimeoutError(reason=f"timed out: {_short(exc)}")
     if isinstance(exc, SSLError) or "SSL" in type(exc).__name__:
         text = _short(exc)
-        if "CERTIFICATE_VERIFY_FAILED" in text or "certificate" in text.lower():
+        lowered = text.lower()
+        if "certificate" in lowered or "doesn't match" in lowered or "hostname mismatch" in lowered:
             return ApiConnectionError(reason=f"TLS certificate verification failed: {text}")
         return ApiConnectionError(reason=f"TLS error: {text}")
     if isinstance(exc, ProxyError):

@@ -17,7 +17,6 @@ from typing import Any, Callable, Dict, List, Union
 
 import pytest
 
-import cashfree_pg.webhooks as webhooks
 from cashfree_pg import ApiTypeError, ApiValueError, Cashfree, OpenApiException, WebhookSignatureError
 from cashfree_pg.models.card_token_details import CardTokenDetails
 from cashfree_pg.webhooks import (
@@ -108,7 +107,8 @@ def test_facade_returns_type_raw_and_object_for_a_valid_signature() -> None:
 
 
 def test_facade_matches_a_fixed_vector_computed_with_openssl() -> None:
-    # printf '%s' '1650000000000{"type":"INSTRUMENT_ACTIVE_WEBHOOK"}' | openssl dgst -sha256 -hmac secret -binary | base64
+    # printf '%s' '1650000000000{"type":"INSTRUMENT_ACTIVE_WEBHOOK"}' \
+    #     | openssl dgst -sha256 -hmac secret -binary | base64
     raw = '{"type":"INSTRUMENT_ACTIVE_WEBHOOK"}'
     event = Cashfree(XClientId="id", XClientSecret="secret").PGVerifyWebhookSignature(
         "iIW5RPeHX5PUVOBoBqUNdu5Du51lL3sC1ZmCbSSq5qc=", raw, "1650000000000"
@@ -153,9 +153,7 @@ def test_verify_signature_accepts_bytes_and_gives_raw_as_text() -> None:
     ts = now_ms()
     event = verify_signature(sign(ts, raw), raw, ts, SECRET)
     assert event.raw == raw.decode("utf-8")
-    assert event.object["data"]["instrument"]["card_par" if False else "instrument_id"] == (
-        "af250dc5-e5e5-4e7d-a7cf-3f446741fa54"
-    )
+    assert event.object["data"]["instrument"]["instrument_id"] == "af250dc5-e5e5-4e7d-a7cf-3f446741fa54"
 
 
 def test_verify_signature_with_valid_signature_but_malformed_json_raises_api_value_error() -> None:
@@ -228,8 +226,7 @@ def test_construct_event_refuses_a_malformed_signature_cleanly(bad: str) -> None
     ts = now_ms()
     with pytest.raises(WebhookSignatureError) as info:
         construct_event(raw, bad, ts, SECRET)
-    assert info.value.__cause__ is None
-    assert info.value.__context__ is None or info.value.__suppress_context__ or "binascii" not in repr(info.value)
+    assert info.value.__cause__ is None and info.value.__context__ is None  # no binascii error chained
 
 
 @pytest.mark.parametrize("missing", [None, ""])
@@ -261,7 +258,7 @@ def test_construct_event_uses_a_constant_time_comparison(monkeypatch: pytest.Mon
         calls.append((a, b))
         return real(a, b)
 
-    monkeypatch.setattr(webhooks.hmac, "compare_digest", spy)
+    monkeypatch.setattr("cashfree_pg.webhooks.hmac.compare_digest", spy)
     raw = dumps(ACTIVE)
     ts = now_ms()
     construct_event(raw, sign(ts, raw), ts, SECRET)
@@ -373,7 +370,11 @@ def test_failed_event_has_error_details() -> None:
 
 
 def test_unknown_event_type_still_verifies_and_keeps_data_as_a_dict() -> None:
-    payload = {"type": "PAYMENT_SUCCESS_WEBHOOK", "event_time": "2024-01-01T00:00:00+05:30", "data": {"order": {"x": 1}}}
+    payload = {
+        "type": "PAYMENT_SUCCESS_WEBHOOK",
+        "event_time": "2024-01-01T00:00:00+05:30",
+        "data": {"order": {"x": 1}},
+    }
     raw = dumps(payload)
     ts = now_ms()
     event = construct_event(raw, sign(ts, raw), ts, SECRET)
