@@ -7,6 +7,7 @@ the path and headers, send through the transport (which retries), and turn the r
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import threading
@@ -273,7 +274,7 @@ class Cashfree:
             )
         policy = retry_policy if retry_policy is not None else RetryPolicy()
         if max_retries is not None:
-            policy = RetryPolicy(**{**policy.__dict__, "max_retries": max_retries})
+            policy = dataclasses.replace(policy, max_retries=max_retries)
         if danger_disable_tls_verification:
             logger.warning(
                 "cashfree_pg: TLS certificate verification is DISABLED for this client "

@@ -143,6 +143,9 @@ class ApiDecodeError(ApiException):
 class ApiConnectionError(ApiException):
     """No response: the connection failed, was reset, or the certificate was not trusted."""
 
+    #: Whether another attempt could succeed (not for a certificate that failed verification).
+    retryable: bool = True
+
 
 class ApiTimeoutError(ApiConnectionError):
     """No response within the timeout."""

@@ -6,7 +6,7 @@ import random
 import time
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
-from typing import FrozenSet, Optional, Tuple, Union
+from typing import Dict, FrozenSet, Optional, Tuple, Union
 
 from urllib3.util.timeout import Timeout
 
@@ -22,6 +22,21 @@ DEFAULT_TIMEOUT = Timeout(connect=5.0, read=20.0)
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 
 
+_TIMEOUTS: Dict[Tuple[float, float], Timeout] = {}
+
+
+def _timeout(connect: float, read: float) -> Timeout:
+    # One object per distinct value: configurations compare equal, so clients built with the
+    # same settings share one connection pool.
+    key = (connect, read)
+    found = _TIMEOUTS.get(key)
+    if found is None:
+        found = Timeout(connect=connect, read=read)
+        if len(_TIMEOUTS) < 256:
+            _TIMEOUTS[key] = found
+    return found
+
+
 def to_timeout(value: Optional[TimeoutLike]) -> Timeout:
     """Normalise the accepted timeout forms into a urllib3 ``Timeout``."""
     if value is None:
@@ -31,11 +46,11 @@ def to_timeout(value: Optional[TimeoutLike]) -> Timeout:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if value <= 0:
             raise ApiValueError(f"timeout must be positive, got {value!r}")
-        return Timeout(connect=float(value), read=float(value))
+        return _timeout(float(value), float(value))
     if isinstance(value, tuple) and len(value) == 2:
         connect, read = value
         if all(isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0 for v in value):
-            return Timeout(connect=float(connect), read=float(read))
+            return _timeout(float(connect), float(read))
     raise ApiValueError(
         f"timeout must be seconds, a (connect, read) pair of seconds, or a urllib3 Timeout; got {value!r}"
     )

@@ -141,7 +141,7 @@ class RESTClientObject:
                 exc.request_id, exc.attempts = request_id, attempt
                 if debug:
                     self._log_attempt(method, path, "failed", started, request_id, attempt)
-                if attempt > policy.max_retries:
+                if attempt > policy.max_retries or not exc.retryable:
                     raise exc
                 delay = policy.backoff(attempt)
                 logger.warning(
@@ -237,8 +237,11 @@ def _connection_error(exc: BaseException) -> ApiConnectionError:
         text = _short(exc)
         lowered = text.lower()
         if "certificate" in lowered or "doesn't match" in lowered or "hostname mismatch" in lowered:
-            return ApiConnectionError(reason=f"TLS certificate verification failed: {text}")
-        return ApiConnectionError(reason=f"TLS error: {text}")
+            error = ApiConnectionError(reason=f"TLS certificate verification failed: {text}")
+        else:
+            error = ApiConnectionError(reason=f"TLS error: {text}")
+        error.retryable = False  # the same certificate will fail the same way
+        return error
     if isinstance(exc, ProxyError):
         return ApiConnectionError(reason=f"proxy error: {_short(exc)}")
     return ApiConnectionError(reason=f"connection failed: {_short(exc)}")

@@ -192,3 +192,8 @@ def test_pool_is_reused_across_calls_and_instances(server: ScriptedServer) -> No
         second.PGCustomerFetchInstrument("2022-09-01", "c", "i")
     assert len({(r.headers["x-client-id"]) for r in server.requests}) == 1
     assert Cashfree(XClientId="other", XClientSecret="x", base_url=server.url).api_client is not first.api_client
+
+
+def test_equal_timeouts_share_one_pool(server: ScriptedServer) -> None:
+    assert make_client(server, timeout=3).api_client is make_client(server, timeout=3).api_client
+    assert make_client(server, timeout=(1, 2)).api_client is not make_client(server, timeout=3).api_client

@@ -226,3 +226,10 @@ def test_non_string_header_values_are_refused(server: ScriptedServer) -> None:
     with pytest.raises(ApiTypeError):
         make_client(server).PGCustomerFetchInstrument("2022-09-01", "c", "i", x_request_id=5)  # type: ignore[arg-type]
     assert server.requests == []
+
+
+def test_certificate_failures_are_not_retried(https_server: ScriptedServer) -> None:
+    client = Cashfree(XClientId="id", XClientSecret="s", base_url=https_server.url, retry_policy=FAST_RETRY)
+    with pytest.raises(ApiConnectionError) as info:
+        client.PGCustomerFetchInstrument("2022-09-01", "c", "i")
+    assert info.value.attempts == 1 and not info.value.retryable
