@@ -51,6 +51,27 @@ logger = logging.getLogger("cashfree_pg")
 
 USER_AGENT = f"cashfree-pg-python/{__version__}"
 _KNOWN_OPTIONS = frozenset({"_request_timeout", "_headers"})
+# Headers that carry identity, version or idempotency: set only through parameters and settings.
+_MANAGED_HEADERS = frozenset(
+    {
+        "x-client-id",
+        "x-client-secret",
+        "x-partner-apikey",
+        "x-partner-merchantid",
+        "x-client-signature",
+        "x-api-version",
+        "x-request-id",
+        "x-idempotency-key",
+    }
+)
+
+
+def _warn_insecure() -> None:
+    logger.warning(
+        "cashfree_pg: TLS certificate verification is DISABLED for this client "
+        "(danger_disable_tls_verification=True); anyone on the network path can read "
+        "and change its requests, credentials included"
+    )
 
 
 def new_request_id() -> str:
@@ -72,11 +93,13 @@ class ApiClient:
         self.configuration = configuration if configuration is not None else Configuration()
         self.rest_client = RESTClientObject(self.configuration)
         self._base_headers: Dict[str, str] = {
-            "Accept": "application/json",
-            "User-Agent": USER_AGENT,
+            "accept": "application/json",
+            "user-agent": USER_AGENT,
             **self.configuration.auth_headers(),
         }
         self._checked_versions = {self.configuration.api_version}
+        if not self.configuration.verify_ssl:
+            _warn_insecure()
 
     def call(
         self,
@@ -124,10 +147,15 @@ class ApiClient:
             return timeout, None
         if not isinstance(headers, Mapping):
             raise ApiTypeError(f"_headers must be a mapping of header names to values, got {type(headers).__name__}")
+        extra: Dict[str, str] = {}
         for name, value in headers.items():
-            check_header_value("_headers name", name)
-            check_header_value(f"_headers[{name!r}]", value)
-        return timeout, dict(headers)
+            key = check_header_value("_headers name", name).lower()
+            if key in _MANAGED_HEADERS:
+                raise ApiValueError(
+                    f"_headers may not set {name!r}: the SDK sets it (use the method's parameter or the client's settings)"
+                )
+            extra[key] = check_header_value(f"_headers[{name!r}]", value)
+        return timeout, extra
 
     def decode(self, op: Operation, response: RESTResponse, request_id: str) -> ApiResponse[Any]:
         """The ``ApiResponse`` for a 2xx response, or the typed exception for anything else."""
@@ -195,19 +223,19 @@ _shared_lock = threading.Lock()
 _SHARED_MAX = 16
 
 
-def _shared_client(configuration: Configuration) -> ApiClient:
-    """One ``ApiClient`` per distinct configuration, so that code which builds ``Cashfree()``
-    for every call (as the official SDK's examples do) still reuses keep-alive connections.
-    Entries are immutable configurations; no call ever changes one."""
+def _shared_client(configuration: Configuration) -> Tuple[ApiClient, bool]:
+    """One ``ApiClient`` per distinct configuration (and whether it was just built), so that
+    code which builds ``Cashfree()`` for every call, as the official SDK's examples do, still
+    reuses keep-alive connections. Keys are immutable configurations; no call changes one."""
     with _shared_lock:
         client = _shared_clients.get(configuration)
-        if client is None:
-            client = _shared_clients[configuration] = ApiClient(configuration)
-            if len(_shared_clients) > _SHARED_MAX:
-                _shared_clients.popitem(last=False)
-        else:
+        if client is not None:
             _shared_clients.move_to_end(configuration)
-        return client
+            return client, False
+        client = _shared_clients[configuration] = ApiClient(configuration)
+        if len(_shared_clients) > _SHARED_MAX:
+            _shared_clients.popitem(last=False)
+        return client, True
 
 
 def _setting(*candidates: Optional[str]) -> Optional[str]:
@@ -275,12 +303,6 @@ class Cashfree:
         policy = retry_policy if retry_policy is not None else RetryPolicy()
         if max_retries is not None:
             policy = dataclasses.replace(policy, max_retries=max_retries)
-        if danger_disable_tls_verification:
-            logger.warning(
-                "cashfree_pg: TLS certificate verification is DISABLED for this client "
-                "(danger_disable_tls_verification=True); anyone on the network path can read "
-                "and change its requests, credentials included"
-            )
         self.configuration = Configuration(
             host=_setting(base_url, env("CASHFREE_BASE_URL")) or self._environment_url(XEnvironment),
             client_id=client_id,
@@ -296,7 +318,9 @@ class Cashfree:
             proxy=proxy,
             pool_maxsize=pool_maxsize,
         )
-        self.api_client = _shared_client(self.configuration)
+        self.api_client, created = _shared_client(self.configuration)
+        if danger_disable_tls_verification and not created:
+            _warn_insecure()  # a new ApiClient has warned already; every client built says so
         self.token_vault = TokenVaultApi(self.api_client)
 
     def _environment_url(self, given: Optional[str]) -> str:

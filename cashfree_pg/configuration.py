@@ -74,6 +74,10 @@ class Configuration:
             if value is not None:
                 check_header_value(name, value)
         check_api_version(self.api_version)
+        if not isinstance(self.timeout, Timeout):
+            raise ApiValueError("timeout must be a urllib3 Timeout (Cashfree(timeout=...) also takes seconds or pairs)")
+        if not isinstance(self.retry, RetryPolicy):
+            raise ApiValueError("retry must be a RetryPolicy")
         if not isinstance(self.pool_maxsize, int) or self.pool_maxsize < 1:
             raise ApiValueError(f"pool_maxsize must be a whole number >= 1, got {self.pool_maxsize!r}")
 

@@ -42,6 +42,8 @@ def to_timeout(value: Optional[TimeoutLike]) -> Timeout:
     if value is None:
         return DEFAULT_TIMEOUT
     if isinstance(value, Timeout):
+        if value.total is None and isinstance(value._connect, (int, float)) and isinstance(value._read, (int, float)):
+            return _timeout(float(value._connect), float(value._read))
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if value <= 0:
@@ -75,6 +77,8 @@ class RetryPolicy:
     retry_statuses: FrozenSet[int] = field(default=RETRY_STATUSES)
 
     def __post_init__(self) -> None:
+        # A frozenset keeps the policy hashable, so equal settings share one client.
+        object.__setattr__(self, "retry_statuses", frozenset(self.retry_statuses))
         if not isinstance(self.max_retries, int) or isinstance(self.max_retries, bool) or self.max_retries < 0:
             raise ApiValueError(f"max_retries must be a whole number >= 0, got {self.max_retries!r}")
         if self.backoff_initial < 0 or self.backoff_max < 0 or not 0 <= self.jitter <= 1:

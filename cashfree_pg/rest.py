@@ -32,6 +32,8 @@ from cashfree_pg.policy import parse_retry_after
 __all__ = ["ApiException", "RESTClientObject", "RESTResponse"]
 
 logger = logging.getLogger("cashfree_pg")
+# A library leaves output to the application: nothing is printed unless logging is configured.
+logger.addHandler(logging.NullHandler())
 
 # Bumped in a forked child so that every transport drops the sockets it shares with its parent.
 _fork_generation = 0

@@ -197,3 +197,13 @@ def test_pool_is_reused_across_calls_and_instances(server: ScriptedServer) -> No
 def test_equal_timeouts_share_one_pool(server: ScriptedServer) -> None:
     assert make_client(server, timeout=3).api_client is make_client(server, timeout=3).api_client
     assert make_client(server, timeout=(1, 2)).api_client is not make_client(server, timeout=3).api_client
+
+
+def test_retry_policy_accepts_a_plain_set(server: ScriptedServer) -> None:
+    from urllib3.util.timeout import Timeout
+
+    policy = RetryPolicy(retry_statuses={503}, backoff_initial=0.01)  # type: ignore[arg-type]
+    assert policy.retry_statuses == frozenset({503})
+    one = make_client(server, retry_policy=policy, timeout=Timeout(connect=1, read=2))
+    two = make_client(server, retry_policy=policy, timeout=Timeout(connect=1, read=2))
+    assert one.api_client is two.api_client

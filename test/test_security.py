@@ -233,3 +233,22 @@ def test_certificate_failures_are_not_retried(https_server: ScriptedServer) -> N
     with pytest.raises(ApiConnectionError) as info:
         client.PGCustomerFetchInstrument("2022-09-01", "c", "i")
     assert info.value.attempts == 1 and not info.value.retryable
+
+
+def test_headers_option_cannot_replace_identity_headers(server: ScriptedServer) -> None:
+    client = make_client(server)
+    for name in ("X-Client-Id", "x-api-version", "X-Request-Id", "x-idempotency-key", "X-Client-Secret"):
+        with pytest.raises(ApiValueError, match="may not set"):
+            client.PGCustomerFetchInstrument("2022-09-01", "c", "i", _headers={name: "other"})
+    assert server.requests == []
+    server.default = Reply(200, SEED_INSTRUMENT)
+    client.PGCustomerFetchInstrument("2022-09-01", "c", "i", _headers={"User-Agent": "shop/2.0"})
+    assert server.last.headers["user-agent"] == "shop/2.0"
+
+
+def test_configuration_without_verification_warns_too(caplog: pytest.LogCaptureFixture) -> None:
+    from cashfree_pg import ApiClient
+
+    with caplog.at_level(logging.WARNING, logger="cashfree_pg"):
+        ApiClient(Configuration(client_id="a", client_secret="b", verify_ssl=False))
+    assert any("DISABLED" in r.getMessage() for r in caplog.records)
