@@ -5,122 +5,124 @@ one-time cryptogram to pay with one.
     Cashfree.XClientId, Cashfree.XClientSecret = "...", "..."
     response = Cashfree().PGCustomerFetchInstruments(x_api_version="2022-09-01",
                                                      customer_id="c1", instrument_type="card")
+
+Names are loaded on first use, so that importing a submodule (the pytest plugin, the command
+line) does not pay for the whole client.
 """
 
-from typing import TYPE_CHECKING
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 from cashfree_pg._version import __version__
-from cashfree_pg.api.token_vault_api import TokenVaultApi
-from cashfree_pg.api_client import ApiClient, Cashfree
-from cashfree_pg.api_response import ApiResponse
-from cashfree_pg.configuration import Configuration
-from cashfree_pg.exceptions import (
-    ApiAttributeError,
-    ApiConnectionError,
-    ApiDecodeError,
-    ApiException,
-    ApiKeyError,
-    ApiTimeoutError,
-    ApiTypeError,
-    ApiValueError,
-    BadRequestException,
-    ConflictException,
-    ForbiddenException,
-    NotFoundException,
-    OpenApiException,
-    RateLimitException,
-    ServiceException,
-    UnauthorizedException,
-    UnprocessableEntityException,
-    WebhookSignatureError,
-)
-from cashfree_pg.policy import RetryPolicy
 
-__all__ = [
+_EXCEPTIONS = (
     "ApiAttributeError",
-    "ApiClient",
     "ApiConnectionError",
     "ApiDecodeError",
     "ApiException",
     "ApiKeyError",
-    "ApiResponse",
     "ApiTimeoutError",
     "ApiTypeError",
     "ApiValueError",
     "BadRequestException",
-    "Cashfree",
-    "Configuration",
     "ConflictException",
     "ForbiddenException",
     "NotFoundException",
     "OpenApiException",
     "RateLimitException",
-    "RetryPolicy",
     "ServiceException",
-    "TokenVaultApi",
     "UnauthorizedException",
     "UnprocessableEntityException",
     "WebhookSignatureError",
-    "__version__",
-]
+)
+_MODELS = (
+    "ApiError",
+    "ApiError404",
+    "ApiError409",
+    "ApiError502",
+    "AuthenticationError",
+    "BadRequestError",
+    "CardNetwork",
+    "CardTokenDetails",
+    "CardType",
+    "CryptogramEntity",
+    "IdempotencyError",
+    "InstrumentEntity",
+    "InstrumentStatus",
+    "InstrumentType",
+    "RateLimitError",
+    "SavedInstrumentMeta",
+)
+_WHERE = {
+    "ApiClient": "api_client",
+    "Cashfree": "api_client",
+    "ApiResponse": "api_response",
+    "Configuration": "configuration",
+    "RetryPolicy": "policy",
+    "TokenVaultApi": "api.token_vault_api",
+    **dict.fromkeys(_EXCEPTIONS, "exceptions"),
+    **dict.fromkeys(_MODELS, "models"),
+}
+
+__all__ = ["__version__", *sorted(_WHERE)]
 
 
-def __getattr__(name: str) -> object:
-    # Models are importable from the top as in the official SDK, loaded on first use.
-    import importlib
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'cashfree_pg' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"cashfree_pg.{module}"), name)
+    globals()[name] = value
+    return value
 
-    try:
-        return getattr(importlib.import_module("cashfree_pg.models"), name)
-    except AttributeError:
-        raise AttributeError(f"module 'cashfree_pg' has no attribute {name!r}") from None
+
+def __dir__() -> list[str]:
+    return __all__
 
 
 if TYPE_CHECKING:
+    from cashfree_pg.api.token_vault_api import TokenVaultApi as TokenVaultApi
+    from cashfree_pg.api_client import ApiClient as ApiClient, Cashfree as Cashfree
+    from cashfree_pg.api_response import ApiResponse as ApiResponse
+    from cashfree_pg.configuration import Configuration as Configuration
+    from cashfree_pg.exceptions import (
+        ApiAttributeError as ApiAttributeError,
+        ApiConnectionError as ApiConnectionError,
+        ApiDecodeError as ApiDecodeError,
+        ApiException as ApiException,
+        ApiKeyError as ApiKeyError,
+        ApiTimeoutError as ApiTimeoutError,
+        ApiTypeError as ApiTypeError,
+        ApiValueError as ApiValueError,
+        BadRequestException as BadRequestException,
+        ConflictException as ConflictException,
+        ForbiddenException as ForbiddenException,
+        NotFoundException as NotFoundException,
+        OpenApiException as OpenApiException,
+        RateLimitException as RateLimitException,
+        ServiceException as ServiceException,
+        UnauthorizedException as UnauthorizedException,
+        UnprocessableEntityException as UnprocessableEntityException,
+        WebhookSignatureError as WebhookSignatureError,
+    )
     from cashfree_pg.models import (
         ApiError as ApiError,
-    )
-    from cashfree_pg.models import (
         ApiError404 as ApiError404,
-    )
-    from cashfree_pg.models import (
         ApiError409 as ApiError409,
-    )
-    from cashfree_pg.models import (
         ApiError502 as ApiError502,
-    )
-    from cashfree_pg.models import (
         AuthenticationError as AuthenticationError,
-    )
-    from cashfree_pg.models import (
         BadRequestError as BadRequestError,
-    )
-    from cashfree_pg.models import (
         CardNetwork as CardNetwork,
-    )
-    from cashfree_pg.models import (
         CardTokenDetails as CardTokenDetails,
-    )
-    from cashfree_pg.models import (
         CardType as CardType,
-    )
-    from cashfree_pg.models import (
         CryptogramEntity as CryptogramEntity,
-    )
-    from cashfree_pg.models import (
         IdempotencyError as IdempotencyError,
-    )
-    from cashfree_pg.models import (
         InstrumentEntity as InstrumentEntity,
-    )
-    from cashfree_pg.models import (
         InstrumentStatus as InstrumentStatus,
-    )
-    from cashfree_pg.models import (
         InstrumentType as InstrumentType,
-    )
-    from cashfree_pg.models import (
         RateLimitError as RateLimitError,
-    )
-    from cashfree_pg.models import (
         SavedInstrumentMeta as SavedInstrumentMeta,
     )
+    from cashfree_pg.policy import RetryPolicy as RetryPolicy

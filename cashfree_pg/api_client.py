@@ -152,7 +152,7 @@ class ApiClient:
             key = check_header_value("_headers name", name).lower()
             if key in _MANAGED_HEADERS:
                 raise ApiValueError(
-                    f"_headers may not set {name!r}: the SDK sets it (use the method's parameter or the client's settings)"
+                    f"_headers may not set {name!r}: the SDK sets it (use the method's parameter or a client setting)"
                 )
             extra[key] = check_header_value(f"_headers[{name!r}]", value)
         return timeout, extra

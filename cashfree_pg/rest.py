@@ -21,8 +21,8 @@ from urllib3.exceptions import (
     NewConnectionError,
     ProxyError,
     SSLError,
+    TimeoutError as Urllib3TimeoutError,
 )
-from urllib3.exceptions import TimeoutError as Urllib3TimeoutError
 from urllib3.util.timeout import Timeout
 
 from cashfree_pg.configuration import Configuration

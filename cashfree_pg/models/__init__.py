@@ -55,20 +55,12 @@ if TYPE_CHECKING:
     from cashfree_pg.models.idempotency_error import IdempotencyError as IdempotencyError
     from cashfree_pg.models.instrument_entity import (
         InstrumentEntity as InstrumentEntity,
-    )
-    from cashfree_pg.models.instrument_entity import (
         InstrumentStatus as InstrumentStatus,
-    )
-    from cashfree_pg.models.instrument_entity import (
         InstrumentType as InstrumentType,
     )
     from cashfree_pg.models.rate_limit_error import RateLimitError as RateLimitError
     from cashfree_pg.models.saved_instrument_meta import (
         CardNetwork as CardNetwork,
-    )
-    from cashfree_pg.models.saved_instrument_meta import (
         CardType as CardType,
-    )
-    from cashfree_pg.models.saved_instrument_meta import (
         SavedInstrumentMeta as SavedInstrumentMeta,
     )

@@ -1,0 +1,287 @@
+"""The command line, ``python -m cashfree_pg`` (or ``cashfree-pg``):
+
+- ``demo``: the documented Token Vault calls, run against a local mock; no network, no keys.
+- ``mock-server``: serve the mock until interrupted, for tests in other languages and curl.
+
+Imports are kept inside the commands so that ``--help`` answers at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import sys
+import threading
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Optional, Sequence
+
+if TYPE_CHECKING:
+    from cashfree_pg.api_response import ApiResponse
+    from cashfree_pg.testing._mock import MockCashfree
+
+API_VERSION = "2022-09-01"
+
+_DESCRIPTION = "Cashfree Token Vault SDK: try the API against a local mock, or serve the mock for tests."
+_DEMO_HELP = (
+    "Run the four Token Vault operations of the documentation (fetch all, fetch one, cryptogram, "
+    "delete) through the public Cashfree API against a local mock holding the documented sample "
+    "card, and print what a merchant sees (card data masked). Needs no network, credentials or "
+    "environment variables."
+)
+_SERVER_HELP = (
+    "Serve the Token Vault mock over HTTP on a loopback address until interrupted (Ctrl-C), and "
+    "print its URL and test credentials. Without --seed it holds the documented sample card."
+)
+_SEED_HELP = (
+    "JSON file of instruments to save at start: a list of instrument objects, or "
+    '{"instruments": [...]}. Each object needs "customer_id"; every other field has a default; '
+    'an optional "network_token" object sets the card_number etc. of its cryptograms.'
+)
+
+
+class _CliError(Exception):
+    """A bad argument: reported as one line on stderr, exit status 2."""
+
+
+def _prog() -> str:
+    if os.path.basename(sys.argv[0] or "") == "__main__.py":
+        return "python -m cashfree_pg"
+    return "cashfree-pg"
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"must be a port number from 0 to 65535 (0: any free port), got {text!r}")
+    return value
+
+
+def _parser() -> argparse.ArgumentParser:
+    from cashfree_pg._version import __version__
+
+    parser = argparse.ArgumentParser(prog=_prog(), description=_DESCRIPTION)
+    parser.add_argument("--version", action="version", version=f"cashfree_pg {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    demo = commands.add_parser("demo", help="run the documented calls against a local mock", description=_DEMO_HELP)
+    demo.set_defaults(run=_demo)
+    server = commands.add_parser(
+        "mock-server", help="serve the mock for tests in any language", description=_SERVER_HELP
+    )
+    server.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="loopback address to listen on: 127.0.0.1, ::1 or localhost (default: %(default)s)",
+    )
+    server.add_argument(
+        "--port", type=_port, default=8080, help="port to listen on; 0 picks a free one (default: %(default)s)"
+    )
+    server.add_argument("--seed", metavar="FILE.json", help=_SEED_HELP)
+    server.set_defaults(run=_mock_server)
+    return parser
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """Run the command line with ``argv`` (default: ``sys.argv[1:]``); returns the exit status."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        status: int = args.run(args)
+    except _CliError as exc:
+        print(f"{parser.prog} {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # the output was piped to a command that has exited (`| head`)
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    return status
+
+
+# -- demo -----------------------------------------------------------------------------------
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from cashfree_pg import Cashfree, NotFoundException
+    from cashfree_pg.testing._mock import MockCashfree
+    from cashfree_pg.testing._sample import SAMPLE_CUSTOMER_ID, SAMPLE_INSTRUMENT_ID, sample_instrument
+
+    customer_id, instrument_id = SAMPLE_CUSTOMER_ID, SAMPLE_INSTRUMENT_ID
+    with MockCashfree(instruments=[sample_instrument()]) as mock:
+        saved_attributes = (Cashfree.XClientId, Cashfree.XClientSecret)
+        saved_base_url = os.environ.get("CASHFREE_BASE_URL")
+        # Configured as a merchant would; the base URL sends the calls to the mock.
+        Cashfree.XClientId, Cashfree.XClientSecret = mock.client_id, mock.client_secret
+        os.environ["CASHFREE_BASE_URL"] = mock.url
+        try:
+            print("Cashfree Token Vault demo")
+            print(f"A local mock at {mock.url} holds the sample card of the documentation.")
+            print("Each call below is the documented example, run through the public Cashfree API;")
+            print("what is printed is `api_response.data`, with card data masked.")
+            ok = _step(
+                "PGCustomerFetchInstruments",
+                f'Cashfree().PGCustomerFetchInstruments(x_api_version="{API_VERSION}", '
+                f'customer_id="{customer_id}", instrument_type="card")',
+                lambda: Cashfree().PGCustomerFetchInstruments(
+                    x_api_version=API_VERSION, customer_id=customer_id, instrument_type="card"
+                ),
+            )
+            ok &= _step(
+                "PGCustomerFetchInstrument",
+                f'Cashfree().PGCustomerFetchInstrument(x_api_version="{API_VERSION}", '
+                f'customer_id="{customer_id}", instrument_id="{instrument_id}")',
+                lambda: Cashfree().PGCustomerFetchInstrument(
+                    x_api_version=API_VERSION, customer_id=customer_id, instrument_id=instrument_id
+                ),
+            )
+            ok &= _step(
+                "PGCustomerInstrumentsFetchCryptogram",
+                f'Cashfree().PGCustomerInstrumentsFetchCryptogram(x_api_version="{API_VERSION}", '
+                f'customer_id="{customer_id}", instrument_id="{instrument_id}")',
+                lambda: Cashfree().PGCustomerInstrumentsFetchCryptogram(
+                    x_api_version=API_VERSION, customer_id=customer_id, instrument_id=instrument_id
+                ),
+            )
+            ok &= _step(
+                "PGCustomerDeleteInstrument",
+                f'Cashfree().PGCustomerDeleteInstrument(x_api_version="{API_VERSION}", '
+                f'customer_id="{customer_id}", instrument_id="{instrument_id}")',
+                lambda: Cashfree().PGCustomerDeleteInstrument(
+                    x_api_version=API_VERSION, customer_id=customer_id, instrument_id=instrument_id
+                ),
+            )
+
+            print()
+            print("== Errors are typed: PGCustomerFetchInstrument of the deleted card ==")
+            print("try: Cashfree().PGCustomerFetchInstrument(...)  except NotFoundException as e: ...")
+            try:
+                Cashfree().PGCustomerFetchInstrument(
+                    x_api_version=API_VERSION, customer_id=customer_id, instrument_id=instrument_id
+                )
+            except NotFoundException as e:
+                print(f"NotFoundException: status={e.status} code={e.code} message={e.message!r}")
+                print(f"request_id={e.request_id} (quote it to Cashfree support)")
+            except Exception as e:
+                print(f"unexpected {type(e).__name__}: {e}")
+                ok = False
+            else:
+                print("unexpected: the deleted card was still found")
+                ok = False
+        finally:
+            Cashfree.XClientId, Cashfree.XClientSecret = saved_attributes
+            if saved_base_url is None:
+                os.environ.pop("CASHFREE_BASE_URL", None)
+            else:
+                os.environ["CASHFREE_BASE_URL"] = saved_base_url
+    print()
+    print("Done: no network was used." if ok else "The demo did not go as expected (see above).")
+    return 0 if ok else 1
+
+
+def _step(name: str, call: str, run: Callable[[], ApiResponse[Any]]) -> bool:
+    print()
+    print(f"== {name} ==")
+    print(f">>> api_response = {call}")
+    try:
+        api_response = run()
+        print(api_response.data)
+    except Exception as e:
+        print(e)
+        return False
+    return True
+
+
+# -- mock-server ----------------------------------------------------------------------------
+
+
+def _read_seed(path: str) -> List[Dict[str, Any]]:
+    import json
+
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = json.load(f)
+    except OSError as exc:
+        raise _CliError(f"cannot read seed file {path!r}: {exc.strerror or exc}") from None
+    except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError
+        raise _CliError(f"seed file {path!r} is not valid JSON: {exc}") from None
+    if isinstance(data, dict) and "instruments" in data:
+        data = data["instruments"]
+    if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
+        raise _CliError(
+            f'seed file {path!r} must hold a list of instrument objects, or an object {{"instruments": [...]}}'
+        )
+    return data
+
+
+def _mock_server(args: argparse.Namespace, stop: Optional[threading.Event] = None) -> int:
+    """Serve until interrupted (or until ``stop`` is set: for tests in the same process)."""
+    from cashfree_pg.testing._mock import MockCashfree, is_loopback, port_in_use
+    from cashfree_pg.testing._sample import sample_instrument
+
+    if not is_loopback(args.host):
+        raise _CliError(
+            f"--host must be a loopback address (127.0.0.1, ::1 or localhost), not {args.host!r}: "
+            "the mock accepts fixed test credentials and is never exposed to a network"
+        )
+    instruments = _read_seed(args.seed) if args.seed else [sample_instrument()]
+    try:
+        mock = MockCashfree(args.host, args.port, instruments=instruments)
+    except (ValueError, TypeError) as exc:
+        raise _CliError(f"seed file {args.seed!r}: {exc}" if args.seed else str(exc)) from None
+    with _sigterm_as_interrupt():
+        try:
+            mock.start()
+        except OSError as exc:
+            if port_in_use(exc):
+                raise _CliError(
+                    f"port {args.port} on {args.host} is already in use; choose another with --port (0: any free port)"
+                ) from None
+            raise _CliError(f"cannot listen on {args.host} port {args.port}: {exc.strerror or exc}") from None
+        try:
+            _print_server(mock)
+            stop = stop or threading.Event()
+            while not stop.wait(0.5):  # a timed wait, so that Ctrl-C is seen on Windows too
+                pass
+        except KeyboardInterrupt:
+            pass
+        finally:
+            mock.stop()
+    print("Stopped.", flush=True)
+    return 0
+
+
+def _print_server(mock: MockCashfree) -> None:
+    saved = mock.instruments()
+    customers = sorted({str(i.customer_id) for i in saved})
+    example = customers[0] if customers else "customer_1"
+    shown = ", ".join(customers[:5]) + (", ..." if len(customers) > 5 else "")
+    print("Cashfree Token Vault mock server: test credentials, loopback only, state kept in memory")
+    print(f"url: {mock.url}")
+    print(f"x-client-id: {mock.client_id}")
+    print(f"x-client-secret: {mock.client_secret}")
+    print(f"saved instruments: {len(saved)}" + (f" (customers: {shown})" if customers else ""))
+    print("try:")
+    print(
+        f"  curl -s -H 'x-client-id: {mock.client_id}' -H 'x-client-secret: {mock.client_secret}' "
+        f"-H 'x-api-version: {API_VERSION}' '{mock.url}/customers/{example}/instruments?instrument_type=card'"
+    )
+    print("Serving until interrupted (Ctrl-C).", flush=True)
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """Within the block, SIGTERM (``kill``, ``docker stop``) stops the server as Ctrl-C does."""
+    import signal
+
+    def interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    previous: Any = None
+    if threading.current_thread() is threading.main_thread() and hasattr(signal, "SIGTERM"):
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)

@@ -1,0 +1,757 @@
+"""The testing kit: MockCashfree over real loopback HTTP, driven through the public SDK, and the
+``cashfree_mock`` pytest fixture (imported here from the plugin, and loaded by its entry point in
+a separate pytest run)."""
+
+# The tests take the plugin's fixture, imported below, as a parameter of the same name.
+# ruff: noqa: F811
+
+from __future__ import annotations
+
+import base64
+import http.client
+import importlib.metadata
+import json
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+import uuid
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Tuple
+from urllib.parse import urlsplit
+
+import pytest
+
+from cashfree_pg import (
+    ApiConnectionError,
+    ApiTimeoutError,
+    BadRequestException,
+    Cashfree,
+    ConflictException,
+    NotFoundException,
+    RateLimitException,
+    RetryPolicy,
+    ServiceException,
+    UnauthorizedException,
+    UnprocessableEntityException,
+)
+from cashfree_pg.testing import MockCashfree, RecordedRequest
+from cashfree_pg.testing._sample import sample_instrument
+from cashfree_pg.testing.pytest_plugin import cashfree_mock  # noqa: F401  (the fixture under test)
+from test.scripted_server import SEED_CRYPTOGRAM, SEED_INSTRUMENT
+
+V = "2022-09-01"
+FAST = RetryPolicy(max_retries=2, backoff_initial=0.01, backoff_max=0.02)
+NO_RETRY = RetryPolicy(max_retries=0)
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def client(mock: MockCashfree, **kwargs: Any) -> Cashfree:
+    kwargs.setdefault("retry_policy", FAST)
+    return mock.client(**kwargs)
+
+
+def raw(
+    mock: MockCashfree, method: str, path: str, headers: Optional[Dict[str, str]] = None
+) -> Tuple[int, Dict[str, str], Any]:
+    """One request with exactly ``headers``, past the SDK's own checks."""
+    url = urlsplit(mock.url)
+    conn = http.client.HTTPConnection(url.hostname or "", url.port, timeout=5)
+    try:
+        conn.request(method, url.path + path, headers=headers or {})
+        resp = conn.getresponse()
+        body = resp.read()
+        return resp.status, {k.lower(): v for k, v in resp.getheaders()}, json.loads(body) if body else None
+    finally:
+        conn.close()
+
+
+def auth(mock: MockCashfree, **extra: str) -> Dict[str, str]:
+    return {"x-client-id": mock.client_id, "x-client-secret": mock.client_secret, "x-api-version": V, **extra}
+
+
+def luhn_ok(number: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(number)):
+        d = int(ch)
+        if i % 2 == 1:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+# -- set-up and state ---------------------------------------------------------------------------
+
+
+def test_url_and_client_point_at_the_mock(cashfree_mock: MockCashfree) -> None:
+    assert re.fullmatch(r"http://127\.0\.0\.1:\d+/pg", cashfree_mock.url)
+    cf = cashfree_mock.client()
+    assert cf.configuration.host == cashfree_mock.url
+    assert cf.configuration.client_id == "test_client_id"
+    assert cf.configuration.client_secret == "test_client_secret"
+    assert cashfree_mock.running and "127.0.0.1" in repr(cashfree_mock)
+    # Any Cashfree option passes through, and may replace the credentials.
+    other = cashfree_mock.client(XClientSecret="other", timeout=3)
+    assert other.configuration.client_secret == "other"
+    assert other.configuration.timeout.read_timeout == 3
+
+
+def test_add_instrument_has_realistic_defaults(cashfree_mock: MockCashfree) -> None:
+    card = cashfree_mock.add_instrument("cust_1")
+    assert card.customer_id == "cust_1"
+    assert str(uuid.UUID(card.instrument_id or "")) == card.instrument_id
+    assert re.fullmatch(r"[0-9a-f]{64}", card.instrument_uid or "")
+    assert re.fullmatch(r"x{12}\d{4}", card.instrument_display or "")
+    assert card.instrument_status == "ACTIVE"
+    assert card.instrument_type == "card"
+    assert card.afa_reference and card.afa_reference.isdigit()
+    assert card.created_at_datetime is not None
+    meta = card.instrument_meta
+    assert meta is not None and meta.card_network == "VISA" and meta.card_bank_name and meta.card_type
+    details = meta.card_token_details
+    assert details is not None and details.par and details.expiry_month and details.expiry_year
+    # Two instruments never share ids.
+    assert cashfree_mock.add_instrument("cust_1").instrument_id != card.instrument_id
+
+
+def test_add_instrument_takes_any_field_and_keeps_unknown_ones(cashfree_mock: MockCashfree) -> None:
+    card = cashfree_mock.add_instrument(
+        "cust_1",
+        instrument_id="my-id",
+        instrument_display="XXXXXXXXXXXX0005",
+        instrument_meta={"card_network": "mastercard", "card_sub_type": "R"},
+        brand_new_field={"nested": True},
+    )
+    assert card.instrument_id == "my-id"
+    assert card.instrument_meta is not None
+    assert card.instrument_meta.card_network == "mastercard"
+    assert card.instrument_meta.card_sub_type == "R"
+    assert card.instrument_meta.card_bank_name == "HDFC Bank Limited"  # merged over the default
+    fetched = client(cashfree_mock).PGCustomerFetchInstrument(customer_id="cust_1", instrument_id="my-id").data
+    assert fetched.to_dict()["brand_new_field"] == {"nested": True}
+    assert fetched == card
+    assert cashfree_mock.instrument("my-id") == card
+    assert cashfree_mock.instruments("cust_1") == [card]
+    assert cashfree_mock.instruments("nobody") == []
+
+    with pytest.raises(ValueError, match="already saved"):
+        cashfree_mock.add_instrument("cust_2", instrument_id="my-id")
+    with pytest.raises(ValueError, match="customer_id"):
+        cashfree_mock.add_instrument("")
+    with pytest.raises(TypeError, match="JSON"):
+        cashfree_mock.add_instrument("cust_1", afa_reference=object())
+    with pytest.raises(TypeError, match="network_token"):
+        cashfree_mock.add_instrument("cust_1", network_token="4111")  # type: ignore[arg-type]
+    with pytest.raises(KeyError):
+        cashfree_mock.instrument("unknown")
+
+
+def test_sample_is_the_documented_instrument() -> None:
+    data = sample_instrument()
+    token = data.pop("network_token")
+    assert data == SEED_INSTRUMENT
+    assert token == {k: v for k, v in SEED_CRYPTOGRAM.items() if k not in ("instrument_id", "cryptogram")}
+    with MockCashfree(instruments=[sample_instrument()]) as mock:
+        got = client(mock).PGCustomerFetchInstrument(
+            x_api_version=V, customer_id="siddhesh_desai", instrument_id=SEED_INSTRUMENT["instrument_id"]
+        )
+        assert json.loads(got.raw_data) == SEED_INSTRUMENT
+    with pytest.raises(ValueError, match="customer_id"):
+        MockCashfree(instruments=[{"instrument_id": "x"}])
+
+
+# -- the four operations ------------------------------------------------------------------------
+
+
+def test_list_returns_the_customers_active_instruments(cashfree_mock: MockCashfree) -> None:
+    a = cashfree_mock.add_instrument("cust_1")
+    b = cashfree_mock.add_instrument("cust_1", instrument_meta={"card_network": "rupay"})
+    cashfree_mock.add_instrument("cust_1", instrument_status="INACTIVE")
+    cashfree_mock.add_instrument("cust_2")
+    cf = client(cashfree_mock)
+    got = cf.PGCustomerFetchInstruments(x_api_version=V, customer_id="cust_1", instrument_type="card")
+    assert got.status_code == 200
+    assert [i.instrument_id for i in got.data] == [a.instrument_id, b.instrument_id]
+    assert cf.PGCustomerFetchInstruments(customer_id="nobody", instrument_type="card").data == []
+    assert cf.PGCustomerFetchInstruments(customer_id="cust_1", instrument_type="upi").data == []
+    status, _, body = raw(cashfree_mock, "GET", "/customers/cust_1/instruments", auth(cashfree_mock))
+    assert status == 400 and body["type"] == "invalid_request_error"
+
+
+def test_fetch_of_unknown_or_other_customers_instrument_is_404(cashfree_mock: MockCashfree) -> None:
+    mine = cashfree_mock.add_instrument("cust_1")
+    theirs = cashfree_mock.add_instrument("cust_2")
+    cf = client(cashfree_mock)
+    assert cf.PGCustomerFetchInstrument(customer_id="cust_1", instrument_id=mine.instrument_id).data == mine
+    for instrument_id in ("no-such-id", theirs.instrument_id):
+        with pytest.raises(NotFoundException) as info:
+            cf.PGCustomerFetchInstrument(customer_id="cust_1", instrument_id=instrument_id)
+        assert info.value.code == "instrument_not_found"
+        assert info.value.type == "invalid_request_error"
+        assert info.value.attempts == 1  # a 404 is not retried
+        assert json.loads(info.value.body or "") == {
+            "message": info.value.message,
+            "code": "instrument_not_found",
+            "type": "invalid_request_error",
+        }
+
+
+def test_delete_then_delete_again_is_409(cashfree_mock: MockCashfree) -> None:
+    card = cashfree_mock.add_instrument("cust_1")
+    cf = client(cashfree_mock)
+    deleted = cf.PGCustomerDeleteInstrument(x_api_version=V, customer_id="cust_1", instrument_id=card.instrument_id)
+    assert deleted.data.instrument_status == "INACTIVE"
+    assert deleted.data.instrument_id == card.instrument_id
+    assert cashfree_mock.instrument(card.instrument_id or "").instrument_status == "INACTIVE"
+    with pytest.raises(ConflictException) as info:
+        cf.PGCustomerDeleteInstrument(customer_id="cust_1", instrument_id=card.instrument_id)
+    assert (info.value.code, info.value.type) == ("instrument_already_deleted", "invalid_request_error")
+    # A deleted instrument is gone for the other operations.
+    with pytest.raises(NotFoundException):
+        cf.PGCustomerFetchInstrument(customer_id="cust_1", instrument_id=card.instrument_id)
+    with pytest.raises(NotFoundException):
+        cf.PGCustomerInstrumentsFetchCryptogram(customer_id="cust_1", instrument_id=card.instrument_id)
+    assert cf.PGCustomerFetchInstruments(customer_id="cust_1", instrument_type="card").data == []
+    # Deleting another customer's instrument is 404, and leaves it alone.
+    other = cashfree_mock.add_instrument("cust_2")
+    with pytest.raises(NotFoundException):
+        cf.PGCustomerDeleteInstrument(customer_id="cust_1", instrument_id=other.instrument_id)
+    assert cashfree_mock.instrument(other.instrument_id or "").instrument_status == "ACTIVE"
+
+
+def test_cryptogram_is_fresh_each_time(cashfree_mock: MockCashfree) -> None:
+    card = cashfree_mock.add_instrument("cust_1", instrument_display="xxxxxxxxxxxx4375")
+    cf = client(cashfree_mock)
+    first = cf.PGCustomerInstrumentsFetchCryptogram(
+        x_api_version=V, customer_id="cust_1", instrument_id=card.instrument_id
+    )
+    second = cf.PGCustomerInstrumentsFetchCryptogram(customer_id="cust_1", instrument_id=card.instrument_id)
+    a, b = first.data, second.data
+    assert a.instrument_id == card.instrument_id
+    assert a.cryptogram and b.cryptogram and a.cryptogram != b.cryptogram
+    assert len(base64.b64decode(a.cryptogram)) == 20
+    assert a.card_number == b.card_number  # the network token stays the same
+    assert a.card_number and len(a.card_number) == 16 and a.card_number.startswith("4") and luhn_ok(a.card_number)
+    assert a.card_display == "4375"
+    assert a.card_expiry_mm and a.card_expiry_yy and len(a.card_expiry_yy) == 4
+    assert a.cryptogram not in repr(a) and a.card_number not in str(a)
+
+
+def test_cryptogram_uses_the_given_network_token(cashfree_mock: MockCashfree) -> None:
+    token = {"card_number": "4111111111111111", "token_requestor_id": "1", "card_expiry_mm": "01"}
+    card = cashfree_mock.add_instrument("cust_1", network_token=token)
+    amex = cashfree_mock.add_instrument("cust_1", instrument_meta={"card_network": "amex"})
+    cf = client(cashfree_mock)
+    got = cf.PGCustomerInstrumentsFetchCryptogram(customer_id="cust_1", instrument_id=card.instrument_id).data
+    assert (got.card_number, got.token_requestor_id, got.card_expiry_mm) == ("4111111111111111", "1", "01")
+    number = cf.PGCustomerInstrumentsFetchCryptogram(customer_id="cust_1", instrument_id=amex.instrument_id).data
+    assert number.card_number and len(number.card_number) == 15 and luhn_ok(number.card_number)
+
+
+def test_cryptogram_for_an_instrument_that_is_not_active_is_400(cashfree_mock: MockCashfree) -> None:
+    card = cashfree_mock.add_instrument("cust_1")
+    assert cashfree_mock.set_instrument_status(card.instrument_id or "", "FAILED").instrument_status == "FAILED"
+    with pytest.raises(BadRequestException) as info:
+        client(cashfree_mock).PGCustomerInstrumentsFetchCryptogram(
+            customer_id="cust_1", instrument_id=card.instrument_id
+        )
+    assert info.value.code == "instrument_id_invalid"
+
+
+def test_path_values_are_percent_decoded(cashfree_mock: MockCashfree) -> None:
+    card = cashfree_mock.add_instrument("cust/with space?")
+    got = client(cashfree_mock).PGCustomerFetchInstrument(
+        customer_id="cust/with space?", instrument_id=card.instrument_id
+    )
+    assert got.data.customer_id == "cust/with space?"
+    assert cashfree_mock.requests[-1].path.startswith("/pg/customers/cust%2Fwith%20space%3F/")
+
+
+# -- what the service checks --------------------------------------------------------------------
+
+
+def test_wrong_or_missing_credentials_are_401(cashfree_mock: MockCashfree) -> None:
+    card = cashfree_mock.add_instrument("cust_1")
+    with pytest.raises(UnauthorizedException) as info:
+        client(cashfree_mock, XClientSecret="wrong").PGCustomerFetchInstrument(
+            customer_id="cust_1", instrument_id=card.instrument_id
+        )
+    assert (info.value.code, info.value.type, info.value.message) == (
+        "request_failed",
+        "authentication_error",
+        "authentication Failed",
+    )
+    with pytest.raises(UnauthorizedException):
+        client(cashfree_mock, XClientId="someone_else").PGCustomerFetchInstruments(
+            customer_id="c", instrument_type="card"
+        )
+    status, headers, body = raw(
+        cashfree_mock, "GET", "/customers/cust_1/instruments?instrument_type=card", {"x-api-version": V}
+    )
+    assert status == 401 and body["type"] == "authentication_error"
+    assert headers["content-type"].startswith("application/json")
+
+
+def test_partner_key_is_accepted_when_configured() -> None:
+    with MockCashfree(partner_api_key="pk_test") as mock:
+        mock.add_instrument("cust_1")
+        partner = Cashfree(XPartnerKey="pk_test", base_url=mock.url, retry_policy=NO_RETRY)
+        assert len(partner.PGCustomerFetchInstruments(customer_id="cust_1", instrument_type="card").data) == 1
+        with pytest.raises(UnauthorizedException):
+            Cashfree(XPartnerKey="wrong", base_url=mock.url).PGCustomerFetchInstruments(
+                customer_id="cust_1", instrument_type="card"
+            )
+
+
+@pytest.mark.parametrize("version", [None, "", "2022-9-1", "20220901", "2022-13-01", "latest"])
+def test_missing_or_malformed_api_version_is_400(cashfree_mock: MockCashfree, version: Optional[str]) -> None:
+    headers = auth(cashfree_mock)
+    del headers["x-api-version"]
+    if version is not None:
+        headers["x-api-version"] = version
+    status, _, body = raw(cashfree_mock, "GET", "/customers/c/instruments?instrument_type=card", headers)
+    assert status == 400
+    assert body["type"] == "invalid_request_error" and body["code"] == "version_invalid" and body["message"]
+
+
+def test_newer_api_versions_are_accepted(cashfree_mock: MockCashfree) -> None:
+    got = client(cashfree_mock).PGCustomerFetchInstruments(
+        x_api_version="2025-01-01", customer_id="c", instrument_type="card"
+    )
+    assert got.status_code == 200 and got.headers["x-api-version"] == "2025-01-01"
+
+
+def test_unknown_url_and_method(cashfree_mock: MockCashfree) -> None:
+    status, _, body = raw(cashfree_mock, "GET", "/orders/1", auth(cashfree_mock))
+    assert status == 404 and set(body) == {"message", "code", "type"}
+    status, _, body = raw(cashfree_mock, "POST", "/customers/c/instruments", auth(cashfree_mock))
+    assert status == 405 and body["type"] == "invalid_request_error"
+
+
+def test_response_echoes_the_request_id(cashfree_mock: MockCashfree) -> None:
+    got = client(cashfree_mock).PGCustomerFetchInstruments(
+        customer_id="c", instrument_type="card", x_request_id="req-123"
+    )
+    assert got.headers["x-request-id"] == "req-123"
+    status, headers, _ = raw(cashfree_mock, "GET", "/customers/c/instruments?instrument_type=card", auth(cashfree_mock))
+    assert status == 200 and headers["x-request-id"]
+
+
+def test_idempotency_key_replays_and_rejects_reuse(cashfree_mock: MockCashfree) -> None:
+    a = cashfree_mock.add_instrument("cust_1")
+    b = cashfree_mock.add_instrument("cust_1")
+    cf = client(cashfree_mock)
+    first = cf.PGCustomerDeleteInstrument(customer_id="cust_1", instrument_id=a.instrument_id, x_idempotency_key="k1")
+    again = cf.PGCustomerDeleteInstrument(customer_id="cust_1", instrument_id=a.instrument_id, x_idempotency_key="k1")
+    assert again.raw_data == first.raw_data and again.status_code == 200  # not acted on twice
+    with pytest.raises(UnprocessableEntityException) as info:
+        cf.PGCustomerDeleteInstrument(customer_id="cust_1", instrument_id=b.instrument_id, x_idempotency_key="k1")
+    assert info.value.type == "idempotency_error"
+    assert cashfree_mock.instrument(b.instrument_id or "").instrument_status == "ACTIVE"
+
+
+# -- requests -----------------------------------------------------------------------------------
+
+
+def test_requests_are_recorded(cashfree_mock: MockCashfree) -> None:
+    card = cashfree_mock.add_instrument("cust_1")
+    cf = client(cashfree_mock)
+    cf.PGCustomerFetchInstruments(x_api_version=V, customer_id="cust_1", instrument_type="card", x_request_id="r1")
+    cf.PGCustomerDeleteInstrument(customer_id="cust_1", instrument_id=card.instrument_id)
+    listed, deleted = cashfree_mock.requests
+    assert isinstance(listed, RecordedRequest)
+    assert (listed.method, listed.path, dict(listed.query)) == (
+        "GET",
+        "/pg/customers/cust_1/instruments",
+        {"instrument_type": "card"},
+    )
+    assert listed.headers["x-api-version"] == V and listed.headers["x-request-id"] == "r1"
+    assert listed.headers["x-client-id"] == "test_client_id" and listed.body == b""
+    assert deleted.method == "DELETE" and deleted.path.endswith(f"/instruments/{card.instrument_id}")
+    assert deleted.headers["x-idempotency-key"]  # the SDK always sends one on delete
+    assert "test_client_secret" not in repr(deleted)  # credentials masked in the repr
+    body_status, _, _ = raw(cashfree_mock, "GET", "/customers/c/instruments?instrument_type=card", auth(cashfree_mock))
+    assert body_status == 200 and len(cashfree_mock.requests) == 3
+    cashfree_mock.clear_requests()
+    assert cashfree_mock.requests == []
+
+
+def test_request_body_is_recorded(cashfree_mock: MockCashfree) -> None:
+    url = urlsplit(cashfree_mock.url)
+    conn = http.client.HTTPConnection(url.hostname or "", url.port, timeout=5)
+    conn.request("POST", "/pg/customers/c/instruments", body=b'{"a":1}', headers=auth(cashfree_mock))
+    assert conn.getresponse().status == 405
+    conn.close()
+    assert cashfree_mock.requests[-1].body == b'{"a":1}'
+
+
+# -- faults -------------------------------------------------------------------------------------
+
+
+def test_fail_next_is_retried_by_the_sdk(cashfree_mock: MockCashfree) -> None:
+    cashfree_mock.add_instrument("cust_1")
+    cashfree_mock.fail_next(503, times=2)
+    got = client(cashfree_mock).PGCustomerFetchInstruments(customer_id="cust_1", instrument_type="card")
+    assert len(got.data) == 1
+    assert len(cashfree_mock.requests) == 3  # two failures, then the answer
+
+
+def test_fail_next_exhausting_retries_raises_with_the_service_body(cashfree_mock: MockCashfree) -> None:
+    cashfree_mock.fail_next(500, times=3)
+    with pytest.raises(ServiceException) as info:
+        client(cashfree_mock).PGCustomerFetchInstruments(customer_id="c", instrument_type="card")
+    assert info.value.status == 500 and info.value.attempts == 3
+    assert (info.value.type, info.value.code) == ("api_error", "internal_error")
+    # The queue is spent: the next call is answered normally.
+    assert client(cashfree_mock).PGCustomerFetchInstruments(customer_id="c", instrument_type="card").data == []
+
+
+@pytest.mark.parametrize(
+    ("status", "error_type", "code"),
+    [
+        (400, "invalid_request_error", "request_invalid"),
+        (403, "invalid_request_error", "save_instrument_not_enabled"),
+        (409, "invalid_request_error", "instrument_already_deleted"),
+        (418, "invalid_request_error", "request_failed"),
+        (429, "rate_limit_error", "request_limit_exceeded"),
+        (502, "api_error", "tokenization_service_unavailable"),
+        (599, "api_error", "internal_error"),
+    ],
+)
+def test_fail_next_default_bodies(cashfree_mock: MockCashfree, status: int, error_type: str, code: str) -> None:
+    cashfree_mock.fail_next(status)
+    got, _, body = raw(cashfree_mock, "GET", "/anything")
+    assert got == status
+    assert body["type"] == error_type and body["code"] == code and body["message"]
+
+
+def test_fail_next_with_a_proxy_page_and_other_bodies(cashfree_mock: MockCashfree) -> None:
+    cf = client(cashfree_mock, retry_policy=NO_RETRY)
+    cashfree_mock.fail_next(502, body="<html><body>502 Bad Gateway</body></html>")
+    with pytest.raises(ServiceException) as info:
+        cf.PGCustomerFetchInstruments(customer_id="c", instrument_type="card")
+    assert info.value.code is None and "Bad Gateway" in (info.value.body or "")
+    assert (info.value.headers or {})["Content-Type"].startswith("text/html")
+
+    cashfree_mock.fail_next(
+        404, body={"message": "gone", "code": "instrument_not_found", "type": "invalid_request_error"}
+    )
+    with pytest.raises(NotFoundException) as not_found:
+        cf.PGCustomerFetchInstrument(customer_id="c", instrument_id="i")
+    assert not_found.value.message == "gone"
+
+    cashfree_mock.fail_next(200, body=b"not json")
+    with pytest.raises(Exception, match="not valid JSON"):
+        cf.PGCustomerFetchInstruments(customer_id="c", instrument_type="card")
+
+    for bad in (99, 600, "500"):
+        with pytest.raises(ValueError):
+            cashfree_mock.fail_next(bad)  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        cashfree_mock.fail_next(500, times=0)
+
+
+def test_retry_after_is_sent_and_honoured(cashfree_mock: MockCashfree) -> None:
+    cashfree_mock.fail_next(429, retry_after=0.2)
+    started = time.perf_counter()
+    client(cashfree_mock).PGCustomerFetchInstruments(customer_id="c", instrument_type="card")
+    assert time.perf_counter() - started >= 0.18  # waited as asked, not the 0.01 s backoff
+    # Longer than the client will wait: it gives up at once and reports the delay.
+    cashfree_mock.fail_next(429, retry_after=120)
+    with pytest.raises(RateLimitException) as info:
+        client(cashfree_mock).PGCustomerFetchInstruments(customer_id="c", instrument_type="card")
+    assert info.value.retry_after == 120 and info.value.attempts == 1
+    assert (info.value.headers or {})["Retry-After"] == "120"
+
+
+def test_stall_next_makes_the_client_time_out(cashfree_mock: MockCashfree) -> None:
+    cashfree_mock.stall_next(2.0)
+    cf = client(cashfree_mock, timeout=0.2, retry_policy=NO_RETRY)
+    started = time.perf_counter()
+    with pytest.raises(ApiTimeoutError):
+        cf.PGCustomerFetchInstruments(customer_id="c", instrument_type="card")
+    assert time.perf_counter() - started < 1.5
+    # Other requests are not held up by the stalled one.
+    assert cf.PGCustomerFetchInstruments(customer_id="c", instrument_type="card").data == []
+
+
+def test_stalled_delete_retried_with_its_idempotency_key_is_acted_on_once(cashfree_mock: MockCashfree) -> None:
+    card = cashfree_mock.add_instrument("cust_1")
+    cashfree_mock.stall_next(0.4)
+    cf = client(cashfree_mock, timeout=0.15)
+    got = cf.PGCustomerDeleteInstrument(customer_id="cust_1", instrument_id=card.instrument_id)
+    assert got.data.instrument_status == "INACTIVE"
+    first, second = cashfree_mock.requests
+    assert first.headers["x-idempotency-key"] == second.headers["x-idempotency-key"]
+    time.sleep(0.35)  # the stalled attempt is handled now: a replay, not a second delete
+    with pytest.raises(ConflictException):
+        cf.PGCustomerDeleteInstrument(customer_id="cust_1", instrument_id=card.instrument_id)
+
+
+def test_drop_next_closes_the_connection(cashfree_mock: MockCashfree) -> None:
+    cashfree_mock.drop_next()
+    with pytest.raises(ApiConnectionError) as info:
+        client(cashfree_mock, retry_policy=NO_RETRY).PGCustomerFetchInstruments(customer_id="c", instrument_type="card")
+    assert not isinstance(info.value, ApiTimeoutError)
+    cashfree_mock.drop_next(times=2)
+    assert client(cashfree_mock).PGCustomerFetchInstruments(customer_id="c", instrument_type="card").data == []
+    assert len(cashfree_mock.requests) == 4
+    with pytest.raises(ValueError):
+        cashfree_mock.stall_next(-1)
+
+
+def test_faults_apply_in_order(cashfree_mock: MockCashfree) -> None:
+    cashfree_mock.fail_next(503)
+    cashfree_mock.drop_next()
+    cashfree_mock.stall_next(0.05)
+    started = time.perf_counter()
+    got = client(cashfree_mock, retry_policy=RetryPolicy(max_retries=3, backoff_initial=0.01, backoff_max=0.01))
+    assert got.PGCustomerFetchInstruments(customer_id="c", instrument_type="card").data == []
+    assert len(cashfree_mock.requests) == 3 and time.perf_counter() - started >= 0.05
+
+
+# -- threads, speed, lifetime -------------------------------------------------------------------
+
+
+def test_many_threads_at_once(cashfree_mock: MockCashfree) -> None:
+    cards = [cashfree_mock.add_instrument(f"cust_{i}") for i in range(8)]
+    errors: List[BaseException] = []
+    added: List[str] = []
+
+    def work(i: int) -> None:
+        try:
+            cf = client(cashfree_mock)
+            cid, iid = f"cust_{i}", cards[i].instrument_id
+            for _ in range(10):
+                assert cf.PGCustomerFetchInstrument(customer_id=cid, instrument_id=iid).data.customer_id == cid
+                assert cf.PGCustomerInstrumentsFetchCryptogram(customer_id=cid, instrument_id=iid).data.cryptogram
+                added.append(cashfree_mock.add_instrument(cid).instrument_id or "")
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert len(cashfree_mock.requests) == 160
+    assert len(set(added)) == 80
+    assert all(len(cashfree_mock.instruments(f"cust_{i}")) == 11 for i in range(8))
+
+
+def test_concurrent_deletes_act_once(cashfree_mock: MockCashfree) -> None:
+    card = cashfree_mock.add_instrument("cust_1")
+    results: List[str] = []
+    barrier = threading.Barrier(6)
+
+    def delete() -> None:
+        cf = client(cashfree_mock, retry_policy=NO_RETRY)
+        barrier.wait()
+        try:
+            cf.PGCustomerDeleteInstrument(customer_id="cust_1", instrument_id=card.instrument_id)
+            results.append("deleted")
+        except ConflictException:
+            results.append("conflict")
+
+    threads = [threading.Thread(target=delete) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == ["conflict"] * 5 + ["deleted"]
+
+
+def test_responses_do_not_stall_on_nagle(cashfree_mock: MockCashfree) -> None:
+    cf = client(cashfree_mock)
+    cf.PGCustomerFetchInstruments(customer_id="c", instrument_type="card")  # connect
+    times = []
+    for _ in range(15):
+        started = time.perf_counter()
+        cf.PGCustomerFetchInstruments(customer_id="c", instrument_type="card")
+        times.append(time.perf_counter() - started)
+    assert statistics.median(times) < 0.02  # ~40 ms each if Nagle met delayed ACKs
+
+
+def test_environ_points_plain_cashfree_at_the_mock(
+    cashfree_mock: MockCashfree, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cashfree_mock.add_instrument("cust_1")
+    for name, value in cashfree_mock.environ().items():
+        monkeypatch.setenv(name, value)
+    assert len(Cashfree().PGCustomerFetchInstruments(customer_id="cust_1", instrument_type="card").data) == 1
+
+
+def test_start_stop_lifecycle() -> None:
+    mock = MockCashfree()
+    with pytest.raises(RuntimeError, match="not started"):
+        _ = mock.url
+    mock.stop()  # before start: nothing to do
+    assert mock.start() is mock and mock.start() is mock  # a second start is a no-op
+    url = mock.url
+    card = mock.add_instrument("cust_1")
+    cf = client(mock, retry_policy=NO_RETRY)
+    assert cf.PGCustomerFetchInstrument(customer_id="cust_1", instrument_id=card.instrument_id).status_code == 200
+    mock.stop()
+    mock.stop()
+    assert not mock.running
+    with pytest.raises(ApiConnectionError):
+        cf.PGCustomerFetchInstrument(customer_id="cust_1", instrument_id=card.instrument_id)
+    port = urlsplit(url).port
+    with socket.socket() as s:
+        assert s.connect_ex(("127.0.0.1", port or 0)) != 0  # nothing listens any more
+    # It can be started again; its state is kept.
+    with mock:
+        assert mock.instrument(card.instrument_id or "") == card
+
+
+def test_stop_is_quick_with_open_and_stalled_connections() -> None:
+    mock = MockCashfree().start()
+    cf = client(mock, timeout=5, retry_policy=NO_RETRY)
+    cf.PGCustomerFetchInstruments(customer_id="c", instrument_type="card")  # leaves a keep-alive connection
+    mock.stall_next(30)
+    caught: List[BaseException] = []
+
+    def stalled() -> None:
+        try:
+            cf.PGCustomerFetchInstruments(customer_id="c", instrument_type="card")
+        except ApiConnectionError as exc:
+            caught.append(exc)
+
+    t = threading.Thread(target=stalled)
+    t.start()
+    deadline = time.monotonic() + 5
+    while len(mock.requests) < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    started = time.perf_counter()
+    mock.stop()
+    t.join(5)
+    assert time.perf_counter() - started < 2
+    assert not t.is_alive() and len(caught) == 1  # the stalled call got no answer
+
+
+def test_listens_on_loopback_only() -> None:
+    for host in ("0.0.0.0", "::", "192.168.1.10", "example.com", ""):
+        with pytest.raises(ValueError, match="loopback"):
+            MockCashfree(host=host)
+    with pytest.raises(ValueError, match="port"):
+        MockCashfree(port=70000)
+    with MockCashfree(host="localhost") as mock:
+        assert mock.url.startswith("http://127.0.0.1:")
+    with MockCashfree() as mock:
+        server = mock._server
+        assert server is not None and server.server_address[0] == "127.0.0.1"
+
+
+def test_ipv6_loopback() -> None:
+    try:
+        with socket.socket(socket.AF_INET6) as s:
+            s.bind(("::1", 0))
+    except OSError:
+        pytest.skip("no IPv6 loopback here")
+    with MockCashfree(host="::1") as mock:
+        assert mock.url.startswith("http://[::1]:")
+        mock.add_instrument("cust_1")
+        got = client(mock).PGCustomerFetchInstruments(customer_id="cust_1", instrument_type="card")
+        assert len(got.data) == 1
+
+
+def test_busy_port_raises_oserror() -> None:
+    with MockCashfree() as first:
+        port = urlsplit(first.url).port or 0
+        with pytest.raises(OSError):
+            MockCashfree(port=port).start()
+
+
+# -- import cost and the pytest plugin ----------------------------------------------------------
+
+
+def test_importing_the_sdk_loads_neither_the_kit_nor_the_cli() -> None:
+    code = (
+        "import sys, cashfree_pg\n"
+        "bad = [m for m in ('cashfree_pg.testing', 'cashfree_pg.cli', 'http.server') if m in sys.modules]\n"
+        "import cashfree_pg.testing\n"
+        "bad += [m for m in ('cashfree_pg.testing._mock', 'http.server') if m in sys.modules]\n"
+        "print(bad)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=_env(), check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def _env() -> Dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CASHFREE_", "PYTEST_", "COV_"))}
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    return env
+
+
+def _installed_entry_points() -> List[Any]:
+    try:
+        dist = importlib.metadata.distribution("cashfree_pg")
+    except importlib.metadata.PackageNotFoundError:
+        return []
+    return [ep for ep in dist.entry_points if ep.group == "pytest11"]
+
+
+def test_pytest_entry_point_names_the_plugin() -> None:
+    eps = _installed_entry_points()
+    if not eps:
+        pytest.skip("cashfree_pg is not installed as a distribution")
+    assert [(ep.name, ep.value) for ep in eps] == [("cashfree_pg", "cashfree_pg.testing.pytest_plugin")]
+
+
+def test_fixture_works_in_a_merchants_test_suite(tmp_path: Path) -> None:
+    (tmp_path / "test_merchant.py").write_text(
+        textwrap.dedent(
+            """
+            seen = []
+
+            def test_uses_the_mock(cashfree_mock):
+                card = cashfree_mock.add_instrument("customer_1")
+                got = cashfree_mock.client().PGCustomerFetchInstrument(
+                    x_api_version="2022-09-01", customer_id="customer_1", instrument_id=card.instrument_id
+                )
+                assert got.data == card
+                seen.append(cashfree_mock)
+
+            def test_each_test_gets_a_fresh_one(cashfree_mock):
+                assert cashfree_mock.instruments() == [] and cashfree_mock.requests == []
+                assert seen and not seen[0].running and seen[0] is not cashfree_mock
+            """
+        )
+    )
+    args = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:cov", "test_merchant.py"]
+    if not _installed_entry_points():  # not installed: load the plugin by name instead
+        args[3:3] = ["-p", "cashfree_pg.testing.pytest_plugin"]
+    out = subprocess.run(args, cwd=tmp_path, capture_output=True, text=True, env=_env(), timeout=60)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "2 passed" in out.stdout
+
+
+def test_models_can_be_given_as_field_values(cashfree_mock: MockCashfree) -> None:
+    from cashfree_pg.models import CardTokenDetails, SavedInstrumentMeta
+
+    meta = SavedInstrumentMeta(card_network="amex", card_token_details=CardTokenDetails(par="P", expiry_year="31"))
+    card = cashfree_mock.add_instrument("cust_1", instrument_meta=meta, tags=("a", "b"))
+    assert card.instrument_meta is not None and card.instrument_meta.card_network == "amex"
+    assert card.to_dict()["tags"] == ["a", "b"]
+    crypto = client(cashfree_mock).PGCustomerInstrumentsFetchCryptogram(
+        customer_id="cust_1", instrument_id=card.instrument_id
+    )
+    assert crypto.data.card_expiry_yy == "2031"
+
+
+def test_malformed_requests(cashfree_mock: MockCashfree) -> None:
+    status, _, body = raw(cashfree_mock, "GET", "/customers/c/instruments/i/other", auth(cashfree_mock))
+    assert status == 404 and body["code"] == "request_url_invalid"
+    url = urlsplit(cashfree_mock.url)
+    conn = http.client.HTTPConnection(url.hostname or "", url.port, timeout=5)
+    conn.putrequest("GET", "/pg/customers/c/instruments")
+    conn.putheader("Content-Length", "-5")
+    conn.endheaders()
+    assert conn.getresponse().status == 400
+    conn.close()
