@@ -7,7 +7,8 @@ there is exactly one list of what is sensitive.
 from __future__ import annotations
 
 import re
-from typing import Mapping, Optional
+from functools import cache
+from typing import Mapping, Optional, Pattern, Tuple
 
 #: Request headers whose values are credentials.
 SECRET_HEADERS = frozenset({"x-client-secret", "x-client-signature", "x-partner-apikey"})
@@ -15,11 +16,17 @@ SECRET_HEADERS = frozenset({"x-client-secret", "x-client-signature", "x-partner-
 #: JSON fields whose values are card data (a network token and a one-time cryptogram).
 CARD_FIELDS = ("card_number", "cryptogram")
 
-# A bare run of 13-19 digits looks like a card number or network token wherever it appears.
-_PAN_RE = re.compile(r"(?<![0-9A-Za-z])\d{9,15}(\d{4})(?![0-9A-Za-z])")
-_FIELD_RE = re.compile(r'("(?:card_number|cryptogram)"\s*:\s*")([^"]*)(")')
-# The same fields as they appear in a Python repr (single quotes) or key=value text.
-_REPR_RE = re.compile(r"""((?:'|\b)(?:card_number|cryptogram)(?:'\s*:\s*|=)')([^']*)(')""")
+
+@cache
+def _patterns() -> Tuple[Pattern[str], Pattern[str], Pattern[str]]:
+    # Compiled on first use: a call that succeeds never needs them.
+    return (
+        # A bare run of 13-19 digits looks like a card number or network token wherever it appears.
+        re.compile(r"(?<![0-9A-Za-z])\d{9,15}(\d{4})(?![0-9A-Za-z])"),
+        re.compile(r'("(?:card_number|cryptogram)"\s*:\s*")([^"]*)(")'),
+        # The same fields as they appear in a Python repr (single quotes) or key=value text.
+        re.compile(r"""((?:'|\b)(?:card_number|cryptogram)(?:'\s*:\s*|=)')([^']*)(')"""),
+    )
 
 
 def mask(value: Optional[str], keep_last: int = 0) -> str:
@@ -38,7 +45,8 @@ def mask_card_field(name: str, value: Optional[str]) -> str:
 
 def redact_text(text: str) -> str:
     """Mask card fields in a JSON body or a repr, and anything shaped like a card number."""
-    text = _PAN_RE.sub(r"****\1", text)
+    pan, json_field, repr_field = _patterns()
+    text = pan.sub(r"****\1", text)
     if "card_number" not in text and "cryptogram" not in text:
         return text
 
@@ -46,7 +54,7 @@ def redact_text(text: str) -> str:
         name = "card_number" if "card_number" in m.group(1) else "cryptogram"
         return m.group(1) + mask_card_field(name, m.group(2)) + m.group(3)
 
-    return _REPR_RE.sub(_sub, _FIELD_RE.sub(_sub, text))
+    return repr_field.sub(_sub, json_field.sub(_sub, text))
 
 
 def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:

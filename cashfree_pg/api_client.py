@@ -7,7 +7,6 @@ the path and headers, send through the transport (which retries), and turn the r
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import os
 import threading
@@ -302,7 +301,7 @@ class Cashfree:
             )
         policy = retry_policy if retry_policy is not None else RetryPolicy()
         if max_retries is not None:
-            policy = dataclasses.replace(policy, max_retries=max_retries)
+            policy = policy.replace(max_retries=max_retries)
         self.configuration = Configuration(
             host=_setting(base_url, env("CASHFREE_BASE_URL")) or self._environment_url(XEnvironment),
             client_id=client_id,

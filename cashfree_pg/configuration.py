@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
-from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Optional
 
 from urllib3.util.timeout import Timeout
 
+from cashfree_pg._record import Record
 from cashfree_pg.exceptions import ApiValueError
 from cashfree_pg.policy import DEFAULT_TIMEOUT, RetryPolicy
 
@@ -41,9 +40,9 @@ def check_api_version(value: object) -> str:
     return value
 
 
-@dataclass(frozen=True)
-class Configuration:
-    """Settings of one client. Build it with keywords; every field has a safe default.
+class Configuration(Record):
+    """Settings of one client, as immutable plain data. Build it with keywords; every field has a
+    safe default, and ``replace()`` gives a changed copy.
 
     ``host`` is the base URL ending in ``/pg``. Credentials are a client id and secret, or a
     partner key (with the merchant id it acts for); ``client_signature`` is sent where set.
@@ -51,39 +50,84 @@ class Configuration:
     ``ssl_ca_cert`` names a CA bundle to trust instead of the system store.
     """
 
-    host: str = SANDBOX_URL
-    client_id: Optional[str] = None
-    client_secret: Optional[str] = field(default=None, repr=False)
-    partner_api_key: Optional[str] = field(default=None, repr=False)
-    partner_merchant_id: Optional[str] = None
-    client_signature: Optional[str] = field(default=None, repr=False)
-    api_version: str = DEFAULT_API_VERSION
-    timeout: Timeout = DEFAULT_TIMEOUT
-    retry: RetryPolicy = field(default_factory=RetryPolicy)
-    verify_ssl: bool = True
-    ssl_ca_cert: Optional[str] = None
-    proxy: Optional[str] = None
-    pool_maxsize: int = 10
+    __slots__ = (
+        "api_version",
+        "client_id",
+        "client_secret",
+        "client_signature",
+        "host",
+        "partner_api_key",
+        "partner_merchant_id",
+        "pool_maxsize",
+        "proxy",
+        "retry",
+        "ssl_ca_cert",
+        "timeout",
+        "verify_ssl",
+    )
+    host: str
+    client_id: Optional[str]
+    client_secret: Optional[str]
+    partner_api_key: Optional[str]
+    partner_merchant_id: Optional[str]
+    client_signature: Optional[str]
+    api_version: str
+    timeout: Timeout
+    retry: RetryPolicy
+    verify_ssl: bool
+    ssl_ca_cert: Optional[str]
+    proxy: Optional[str]
+    pool_maxsize: int
 
-    def __post_init__(self) -> None:
-        if not isinstance(self.host, str) or not re.match(r"https?://[^/\s]+", self.host):
-            raise ApiValueError(f"host must be an http(s) URL, got {self.host!r}")
-        object.__setattr__(self, "host", self.host.rstrip("/"))
-        for name in ("client_id", *_SECRET_FIELDS, "partner_merchant_id"):
-            value = getattr(self, name)
+    def __init__(
+        self,
+        *,
+        host: str = SANDBOX_URL,
+        client_id: Optional[str] = None,
+        client_secret: Optional[str] = None,
+        partner_api_key: Optional[str] = None,
+        partner_merchant_id: Optional[str] = None,
+        client_signature: Optional[str] = None,
+        api_version: str = DEFAULT_API_VERSION,
+        timeout: Timeout = DEFAULT_TIMEOUT,
+        retry: Optional[RetryPolicy] = None,
+        verify_ssl: bool = True,
+        ssl_ca_cert: Optional[str] = None,
+        proxy: Optional[str] = None,
+        pool_maxsize: int = 10,
+    ) -> None:
+        if not isinstance(host, str) or not re.match(r"https?://[^/\s]+", host):
+            raise ApiValueError(f"host must be an http(s) URL, got {host!r}")
+        credentials = {
+            "client_id": client_id,
+            "client_secret": client_secret,
+            "partner_api_key": partner_api_key,
+            "partner_merchant_id": partner_merchant_id,
+            "client_signature": client_signature,
+        }
+        for name, value in credentials.items():
             if value is not None:
                 check_header_value(name, value)
-        check_api_version(self.api_version)
-        if not isinstance(self.timeout, Timeout):
+        check_api_version(api_version)
+        if not isinstance(timeout, Timeout):
             raise ApiValueError("timeout must be a urllib3 Timeout (Cashfree(timeout=...) also takes seconds or pairs)")
-        if not isinstance(self.retry, RetryPolicy):
+        if retry is None:
+            retry = RetryPolicy()
+        elif not isinstance(retry, RetryPolicy):
             raise ApiValueError("retry must be a RetryPolicy")
-        if not isinstance(self.pool_maxsize, int) or self.pool_maxsize < 1:
-            raise ApiValueError(f"pool_maxsize must be a whole number >= 1, got {self.pool_maxsize!r}")
-
-    def replace(self, **changes: Any) -> Configuration:
-        """A copy with some fields changed (the configuration itself never changes)."""
-        return dataclasses.replace(self, **changes)
+        if not isinstance(pool_maxsize, int) or pool_maxsize < 1:
+            raise ApiValueError(f"pool_maxsize must be a whole number >= 1, got {pool_maxsize!r}")
+        self._init(
+            host=host.rstrip("/"),
+            **credentials,
+            api_version=api_version,
+            timeout=timeout,
+            retry=retry,
+            verify_ssl=bool(verify_ssl),
+            ssl_ca_cert=ssl_ca_cert,
+            proxy=proxy,
+            pool_maxsize=pool_maxsize,
+        )
 
     def auth_headers(self) -> dict[str, str]:
         """The credential headers every request of this client carries."""
@@ -98,11 +142,10 @@ class Configuration:
 
     def __repr__(self) -> str:
         shown = []
-        for f in dataclasses.fields(self):
-            value = getattr(self, f.name)
-            if f.name in _SECRET_FIELDS and value is not None:
+        for name, value in zip(self.__slots__, self._values()):
+            if name in _SECRET_FIELDS and value is not None:
                 value = "****"
-            shown.append(f"{f.name}={value!r}")
+            shown.append(f"{name}={value!r}")
         return f"Configuration({', '.join(shown)})"
 
     __str__ = __repr__

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib
 import re
-from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Callable, Dict, Mapping, Sequence, Tuple, Type
 from urllib.parse import quote
@@ -46,7 +45,6 @@ def _segment(name: str, value: object) -> str:
     return quote(value, safe="")
 
 
-@dataclass(frozen=True)
 class Operation:
     """One endpoint: ``method`` and ``path`` (``{name}`` marks a path parameter), the ordered
     required string ``params`` (those not in the path go in the query string), the success
@@ -54,14 +52,28 @@ class Operation:
     ``idempotent_key`` makes every request carry an ``x-idempotency-key`` (generated if the
     caller gives none), so that a retried attempt can never act twice."""
 
-    name: str
-    method: str
-    path: str
-    params: Tuple[str, ...]
-    response: str
-    many: bool = False
-    idempotent_key: bool = False
-    errors: Mapping[int, str] = field(default_factory=lambda: ERROR_MODELS)
+    def __init__(
+        self,
+        name: str,
+        method: str,
+        path: str,
+        params: Tuple[str, ...],
+        response: str,
+        many: bool = False,
+        idempotent_key: bool = False,
+        errors: Mapping[int, str] = ERROR_MODELS,
+    ) -> None:
+        self.name = name
+        self.method = method
+        self.path = path
+        self.params = params
+        self.response = response
+        self.many = many
+        self.idempotent_key = idempotent_key
+        self.errors = errors
+
+    def __repr__(self) -> str:
+        return f"Operation({self.name}: {self.method} {self.path})"
 
     @cached_property
     def _template(self) -> Tuple[str, Tuple[int, ...], Tuple[int, ...]]:

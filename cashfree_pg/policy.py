@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import random
 import time
-from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
-from typing import Dict, FrozenSet, Optional, Tuple, Union
+from typing import Dict, FrozenSet, Iterable, Optional, Tuple, Union
 
 from urllib3.util.timeout import Timeout
 
+from cashfree_pg._record import Record
 from cashfree_pg.exceptions import ApiValueError
 
 #: What ``timeout`` and ``_request_timeout`` accept: seconds, a (connect, read) pair, or a Timeout.
@@ -58,8 +58,7 @@ def to_timeout(value: Optional[TimeoutLike]) -> Timeout:
     )
 
 
-@dataclass(frozen=True)
-class RetryPolicy:
+class RetryPolicy(Record):
     """When a failed attempt is tried again, and how long to wait first.
 
     Connection failures, timeouts and the statuses in ``retry_statuses`` are retried up to
@@ -67,22 +66,39 @@ class RetryPolicy:
     wait spread by +/- ``jitter`` (a fraction) so that many clients do not retry in step. A
     ``Retry-After`` from the service replaces the computed wait, unless it is longer than
     ``retry_after_max``: then the call gives up at once and reports the advised delay.
+    Immutable; ``replace()`` gives a changed copy.
     """
 
-    max_retries: int = 2
-    backoff_initial: float = 0.5
-    backoff_max: float = 8.0
-    jitter: float = 0.25
-    retry_after_max: float = 60.0
-    retry_statuses: FrozenSet[int] = field(default=RETRY_STATUSES)
+    __slots__ = ("backoff_initial", "backoff_max", "jitter", "max_retries", "retry_after_max", "retry_statuses")
+    max_retries: int
+    backoff_initial: float
+    backoff_max: float
+    jitter: float
+    retry_after_max: float
+    retry_statuses: FrozenSet[int]
 
-    def __post_init__(self) -> None:
-        # A frozenset keeps the policy hashable, so equal settings share one client.
-        object.__setattr__(self, "retry_statuses", frozenset(self.retry_statuses))
-        if not isinstance(self.max_retries, int) or isinstance(self.max_retries, bool) or self.max_retries < 0:
-            raise ApiValueError(f"max_retries must be a whole number >= 0, got {self.max_retries!r}")
-        if self.backoff_initial < 0 or self.backoff_max < 0 or not 0 <= self.jitter <= 1:
+    def __init__(
+        self,
+        max_retries: int = 2,
+        backoff_initial: float = 0.5,
+        backoff_max: float = 8.0,
+        jitter: float = 0.25,
+        retry_after_max: float = 60.0,
+        retry_statuses: Iterable[int] = RETRY_STATUSES,
+    ) -> None:
+        if not isinstance(max_retries, int) or isinstance(max_retries, bool) or max_retries < 0:
+            raise ApiValueError(f"max_retries must be a whole number >= 0, got {max_retries!r}")
+        if backoff_initial < 0 or backoff_max < 0 or not 0 <= jitter <= 1:
             raise ApiValueError("backoff times must be >= 0 and jitter between 0 and 1")
+        self._init(
+            max_retries=max_retries,
+            backoff_initial=backoff_initial,
+            backoff_max=backoff_max,
+            jitter=jitter,
+            retry_after_max=retry_after_max,
+            # A frozenset keeps the policy hashable, so equal settings share one client.
+            retry_statuses=frozenset(retry_statuses),
+        )
 
     def backoff(self, retry_number: int) -> float:
         """Seconds to wait before retry ``retry_number`` (1 for the first retry)."""

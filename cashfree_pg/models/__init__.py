@@ -10,11 +10,11 @@ _MODULES = {
     "CashfreeModel": "_base",
     "CardTokenDetails": "card_token_details",
     "SavedInstrumentMeta": "saved_instrument_meta",
-    "CardNetwork": "saved_instrument_meta",
-    "CardType": "saved_instrument_meta",
+    "CardNetwork": "enums",
+    "CardType": "enums",
     "InstrumentEntity": "instrument_entity",
-    "InstrumentStatus": "instrument_entity",
-    "InstrumentType": "instrument_entity",
+    "InstrumentStatus": "enums",
+    "InstrumentType": "enums",
     "CryptogramEntity": "cryptogram_entity",
     "ApiError": "api_error",
     "BadRequestError": "bad_request_error",
@@ -52,15 +52,13 @@ if TYPE_CHECKING:
     from cashfree_pg.models.bad_request_error import BadRequestError as BadRequestError
     from cashfree_pg.models.card_token_details import CardTokenDetails as CardTokenDetails
     from cashfree_pg.models.cryptogram_entity import CryptogramEntity as CryptogramEntity
-    from cashfree_pg.models.idempotency_error import IdempotencyError as IdempotencyError
-    from cashfree_pg.models.instrument_entity import (
-        InstrumentEntity as InstrumentEntity,
+    from cashfree_pg.models.enums import (
+        CardNetwork as CardNetwork,
+        CardType as CardType,
         InstrumentStatus as InstrumentStatus,
         InstrumentType as InstrumentType,
     )
+    from cashfree_pg.models.idempotency_error import IdempotencyError as IdempotencyError
+    from cashfree_pg.models.instrument_entity import InstrumentEntity as InstrumentEntity
     from cashfree_pg.models.rate_limit_error import RateLimitError as RateLimitError
-    from cashfree_pg.models.saved_instrument_meta import (
-        CardNetwork as CardNetwork,
-        CardType as CardType,
-        SavedInstrumentMeta as SavedInstrumentMeta,
-    )
+    from cashfree_pg.models.saved_instrument_meta import SavedInstrumentMeta as SavedInstrumentMeta

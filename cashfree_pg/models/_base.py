@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pprint
 from typing import Any, Dict, Optional, Type, TypeVar
 
 from pydantic import BaseModel, ConfigDict
@@ -29,6 +28,8 @@ class CashfreeModel(BaseModel):
 
     def to_str(self) -> str:
         """A readable multi-line form, safe to log."""
+        import pprint  # only this debugging helper needs it
+
         return pprint.pformat(self._safe_dict())
 
     def _safe_dict(self) -> Dict[str, Any]:

@@ -3,25 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
 from typing import Optional
 
 from cashfree_pg.models._base import CashfreeModel
 from cashfree_pg.models.saved_instrument_meta import SavedInstrumentMeta
-
-
-class InstrumentType(str, Enum):
-    """Known ``instrument_type`` values; the field itself is a plain string."""
-
-    CARD = "card"
-
-
-class InstrumentStatus(str, Enum):
-    """Known ``instrument_status`` values; a new status arrives as its plain string."""
-
-    ACTIVE = "ACTIVE"
-    INACTIVE = "INACTIVE"
-    FAILED = "FAILED"
 
 
 class InstrumentEntity(CashfreeModel):

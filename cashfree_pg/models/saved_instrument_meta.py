@@ -2,33 +2,10 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from typing import Optional
 
 from cashfree_pg.models._base import CashfreeModel
 from cashfree_pg.models.card_token_details import CardTokenDetails
-
-
-class CardNetwork(str, Enum):
-    """Known ``card_network`` values. The field is a plain string: compare with these, or with
-    any other value the service starts sending (it has sent both ``VISA`` and ``visa``)."""
-
-    VISA = "visa"
-    MASTERCARD = "mastercard"
-    RUPAY = "rupay"
-    AMEX = "amex"
-    DINERS = "diners"
-
-
-class CardType(str, Enum):
-    """Known ``card_type`` values (the seed's ``DEBIT_CARD``, newer versions' lowercase forms)."""
-
-    DEBIT_CARD = "DEBIT_CARD"
-    CREDIT_CARD = "CREDIT_CARD"
-    PREPAID_CARD = "PREPAID_CARD"
-    DEBIT = "debit_card"
-    CREDIT = "credit_card"
-    PREPAID = "prepaid_card"
 
 
 class SavedInstrumentMeta(CashfreeModel):
