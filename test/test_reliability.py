@@ -154,6 +154,8 @@ def test_two_merchants_from_many_threads_never_mix_credentials(server: ScriptedS
 
 
 @pytest.mark.skipif(not hasattr(os, "fork") or sys.platform == "darwin", reason="needs os.fork")
+# The loopback server runs in a thread of this process; the child never touches it.
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
 def test_forked_child_never_reuses_the_parents_connections(server: ScriptedServer) -> None:
     server.responder = echo_instrument
     client = make_client(server)
