@@ -14,32 +14,14 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Dict, List, Optional, Union
 
-SEED_INSTRUMENT: Dict[str, Any] = {
-    "customer_id": "siddhesh_desai",
-    "afa_reference": "740324562",
-    "instrument_id": "54deabb4-ba45-4a60-9e6a-9c016fe7ab10",
-    "instrument_type": "card",
-    "instrument_uid": "0d8f70838cc5af8b1cd2bc0fe71278551fd3f1101e40020d89ad22ceba4f933c",
-    "instrument_display": "xxxxxxxxxxxx4375",
-    "instrument_status": "ACTIVE",
-    "created_at": "2021-11-11 16:57:57",
-    "instrument_meta": {
-        "card_network": "VISA",
-        "card_bank_name": "HDFC Bank Limited",
-        "card_country": "IN",
-        "card_type": "DEBIT_CARD",
-        "card_token_details": {"par": "somepar", "expiry_month": "12", "expiry_year": "23"},
-    },
-}
+from cashfree_pg.testing._sample import SAMPLE_INSTRUMENT_ID, sample_instrument
 
+# The seed document's sample instrument and cryptogram, from the testing kit's copy.
+SEED_INSTRUMENT: Dict[str, Any] = sample_instrument()
 SEED_CRYPTOGRAM: Dict[str, Any] = {
-    "instrument_id": "54deabb4-ba45-4a60-9e6a-9c016fe7ab10",
-    "token_requestor_id": "22457512314",
-    "card_number": "4491365621601472",
-    "card_expiry_mm": "06",
-    "card_expiry_yy": "2025",
+    "instrument_id": SAMPLE_INSTRUMENT_ID,
+    **SEED_INSTRUMENT.pop("network_token"),
     "cryptogram": "AQBBBBBBZatIlaIAmWKSghwBBBB=",
-    "card_display": "1234",
 }
 
 
