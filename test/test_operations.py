@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import pytest
 
 from cashfree_pg import ApiResponse, ApiTypeError, ApiValueError, Cashfree
 from cashfree_pg.models.cryptogram_entity import CryptogramEntity
 from cashfree_pg.models.instrument_entity import InstrumentEntity
+from cashfree_pg.testing import MockCashfree
+from cashfree_pg.testing._sample import sample_instrument
 from test.conftest import make_client
 from test.scripted_server import SEED_CRYPTOGRAM, SEED_INSTRUMENT, Reply, ScriptedServer
 
@@ -19,71 +21,54 @@ UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0
 
 
 @pytest.fixture
-def seed_style(server: ScriptedServer, monkeypatch: pytest.MonkeyPatch) -> ScriptedServer:
-    """Configure exactly as the seed's users do: class attributes, then ``Cashfree()``."""
-    monkeypatch.setattr(Cashfree, "XClientId", "seed_id")
-    monkeypatch.setattr(Cashfree, "XClientSecret", "seed_secret")
-    monkeypatch.setattr(Cashfree, "XEnvironment", Cashfree.SANDBOX)
-    monkeypatch.setenv("CASHFREE_BASE_URL", server.url)
-    return server
+def seed_mock(monkeypatch: pytest.MonkeyPatch) -> Iterator[MockCashfree]:
+    """The fake service holding the seed's sample card, configured exactly as the seed's users
+    configure the SDK: class attributes, then ``Cashfree()`` for every call."""
+    with MockCashfree(instruments=[sample_instrument()]) as mock:
+        monkeypatch.setattr(Cashfree, "XClientId", mock.client_id)
+        monkeypatch.setattr(Cashfree, "XClientSecret", mock.client_secret)
+        monkeypatch.setattr(Cashfree, "XEnvironment", Cashfree.SANDBOX)
+        monkeypatch.setenv("CASHFREE_BASE_URL", mock.url)
+        yield mock
 
 
-def test_seed_examples_run_unchanged(seed_style: ScriptedServer, capsys: pytest.CaptureFixture[str]) -> None:
-    server = seed_style
-    server.reply(
-        Reply(200, SEED_INSTRUMENT),
-        Reply(200, SEED_INSTRUMENT),
-        Reply(200, [SEED_INSTRUMENT]),
-        Reply(200, SEED_CRYPTOGRAM),
-    )
-    # The four examples of the seed document, verbatim.
+def test_seed_examples_run_unchanged(seed_mock: MockCashfree, capsys: pytest.CaptureFixture[str]) -> None:
+    # The four examples of the seed document, verbatim (deletion last, so the others find the card).
     try:
-        api_response = Cashfree().PGCustomerDeleteInstrument(
-            x_api_version="2022-09-01",
-            customer_id="siddhesh_desai",
-            instrument_id="54deabb4-ba45-4a60-9e6a-9c016fe7ab10",
-        )
+        api_response = Cashfree().PGCustomerFetchInstruments(x_api_version="2022-09-01", customer_id="siddhesh_desai", instrument_type="card")  # noqa: E501
         print(api_response.data)
     except Exception as e:
         print(e)
     try:
-        api_response = Cashfree().PGCustomerFetchInstrument(
-            x_api_version="2022-09-01",
-            customer_id="siddhesh_desai",
-            instrument_id="54deabb4-ba45-4a60-9e6a-9c016fe7ab10",
-        )
+        api_response = Cashfree().PGCustomerFetchInstrument(x_api_version="2022-09-01", customer_id="siddhesh_desai", instrument_id="54deabb4-ba45-4a60-9e6a-9c016fe7ab10")  # noqa: E501
         print(api_response.data)
     except Exception as e:
         print(e)
     try:
-        api_response = Cashfree().PGCustomerFetchInstruments(
-            x_api_version="2022-09-01", customer_id="siddhesh_desai", instrument_type="card"
-        )
+        api_response = Cashfree().PGCustomerInstrumentsFetchCryptogram(x_api_version="2022-09-01", customer_id="siddhesh_desai", instrument_id="54deabb4-ba45-4a60-9e6a-9c016fe7ab10")  # noqa: E501
         print(api_response.data)
     except Exception as e:
         print(e)
     try:
-        api_response = Cashfree().PGCustomerInstrumentsFetchCryptogram(
-            x_api_version="2022-09-01",
-            customer_id="siddhesh_desai",
-            instrument_id="54deabb4-ba45-4a60-9e6a-9c016fe7ab10",
-        )
+        api_response = Cashfree().PGCustomerDeleteInstrument(x_api_version="2022-09-01", customer_id="siddhesh_desai", instrument_id="54deabb4-ba45-4a60-9e6a-9c016fe7ab10")  # noqa: E501
         print(api_response.data)
     except Exception as e:
         print(e)
 
-    out = capsys.readouterr().out
-    lines = out.splitlines()
-    assert len(lines) == 4 and all("instrument_uid=" in line for line in lines[:2])
-    assert lines[2].startswith("[InstrumentEntity(") and "token_requestor_id='22457512314'" in lines[3]
-    assert SEED_CRYPTOGRAM["cryptogram"] not in out and SEED_CRYPTOGRAM["card_number"] not in out
-    assert [(r.method, r.path) for r in server.requests] == [
-        ("DELETE", f"/pg/customers/{CID}/instruments/{IID}"),
-        ("GET", f"/pg/customers/{CID}/instruments/{IID}"),
-        ("GET", f"/pg/customers/{CID}/instruments?instrument_type=card"),
-        ("GET", f"/pg/customers/{CID}/instruments/{IID}/cryptogram"),
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 4
+    assert lines[0].startswith("[InstrumentEntity(") and "instrument_status='ACTIVE'" in lines[1]
+    assert "token_requestor_id='22457512314'" in lines[2] and "cryptogram='****'" in lines[2]
+    assert "instrument_status='INACTIVE'" in lines[3]
+    assert SEED_CRYPTOGRAM["card_number"] not in "".join(lines)
+    assert [(r.method, r.path, r.query) for r in seed_mock.requests] == [
+        ("GET", f"/pg/customers/{CID}/instruments", {"instrument_type": "card"}),
+        ("GET", f"/pg/customers/{CID}/instruments/{IID}", {}),
+        ("GET", f"/pg/customers/{CID}/instruments/{IID}/cryptogram", {}),
+        ("DELETE", f"/pg/customers/{CID}/instruments/{IID}", {}),
     ]
-    assert all(r.headers["x-client-id"] == "seed_id" for r in server.requests)
+    assert all(r.headers["x-client-id"] == seed_mock.client_id for r in seed_mock.requests)
+    assert all(r.headers["x-api-version"] == "2022-09-01" for r in seed_mock.requests)
 
 
 OPERATIONS: list[tuple[str, str, str, Any, str]] = [
