@@ -34,40 +34,28 @@ def seed_mock(monkeypatch: pytest.MonkeyPatch) -> Iterator[MockCashfree]:
 
 def test_seed_examples_run_unchanged(seed_mock: MockCashfree, capsys: pytest.CaptureFixture[str]) -> None:
     # The four examples of the seed document, verbatim (deletion last, so the others find the card).
+    # fmt: off
     try:
-        api_response = Cashfree().PGCustomerFetchInstruments(
-            x_api_version="2022-09-01", customer_id="siddhesh_desai", instrument_type="card"
-        )  # noqa: E501
+        api_response = Cashfree().PGCustomerFetchInstruments(x_api_version="2022-09-01", customer_id="siddhesh_desai", instrument_type="card")  # noqa: E501
         print(api_response.data)
     except Exception as e:
         print(e)
     try:
-        api_response = Cashfree().PGCustomerFetchInstrument(
-            x_api_version="2022-09-01",
-            customer_id="siddhesh_desai",
-            instrument_id="54deabb4-ba45-4a60-9e6a-9c016fe7ab10",
-        )  # noqa: E501
+        api_response = Cashfree().PGCustomerFetchInstrument(x_api_version="2022-09-01", customer_id="siddhesh_desai", instrument_id="54deabb4-ba45-4a60-9e6a-9c016fe7ab10")  # noqa: E501
         print(api_response.data)
     except Exception as e:
         print(e)
     try:
-        api_response = Cashfree().PGCustomerInstrumentsFetchCryptogram(
-            x_api_version="2022-09-01",
-            customer_id="siddhesh_desai",
-            instrument_id="54deabb4-ba45-4a60-9e6a-9c016fe7ab10",
-        )  # noqa: E501
+        api_response = Cashfree().PGCustomerInstrumentsFetchCryptogram(x_api_version="2022-09-01", customer_id="siddhesh_desai", instrument_id="54deabb4-ba45-4a60-9e6a-9c016fe7ab10")  # noqa: E501
         print(api_response.data)
     except Exception as e:
         print(e)
     try:
-        api_response = Cashfree().PGCustomerDeleteInstrument(
-            x_api_version="2022-09-01",
-            customer_id="siddhesh_desai",
-            instrument_id="54deabb4-ba45-4a60-9e6a-9c016fe7ab10",
-        )  # noqa: E501
+        api_response = Cashfree().PGCustomerDeleteInstrument(x_api_version="2022-09-01", customer_id="siddhesh_desai", instrument_id="54deabb4-ba45-4a60-9e6a-9c016fe7ab10")  # noqa: E501
         print(api_response.data)
     except Exception as e:
         print(e)
+    # fmt: on
 
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 4
