@@ -258,6 +258,8 @@ class Cashfree:
 
     SANDBOX = SANDBOX_URL
     PRODUCTION = PRODUCTION_URL
+    XSandbox = SANDBOX_URL  # the official SDK's other names for the two environments
+    XProduction = PRODUCTION_URL
 
     XClientId: Optional[str] = None
     XClientSecret: Optional[str] = None

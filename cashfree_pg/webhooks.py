@@ -37,7 +37,7 @@ from typing import Any, Dict, Optional, Union
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from cashfree_pg.exceptions import ApiTypeError, ApiValueError, WebhookSignatureError
-from cashfree_pg.models._base import CashfreeModel
+from cashfree_pg.models._base import CashfreeModel, parse_datetime
 from cashfree_pg.models.card_token_details import CardTokenDetails
 
 __all__ = [
@@ -113,17 +113,6 @@ class PGWebhookEvent:
 # -- typed events -------------------------------------------------------------------------------
 
 
-def _parse_datetime(value: Optional[str]) -> Optional[datetime]:
-    if not value:
-        return None
-    from dateutil import parser  # loaded on first use: most handlers never need it
-
-    try:
-        return parser.parse(value)
-    except (ValueError, OverflowError):
-        return None
-
-
 class WebhookInstrumentMeta(CashfreeModel):
     """The card behind a webhook's instrument.
 
@@ -163,7 +152,7 @@ class WebhookInstrument(CashfreeModel):
     @property
     def added_at_datetime(self) -> Optional[datetime]:
         """``added_at`` as a ``datetime``, or None when it is missing or not a date."""
-        return _parse_datetime(self.added_at)
+        return parse_datetime(self.added_at)
 
 
 class WebhookErrorDetails(CashfreeModel):
@@ -198,7 +187,7 @@ class InstrumentWebhookEvent(CashfreeModel):
     @property
     def event_time_datetime(self) -> Optional[datetime]:
         """``event_time`` as a ``datetime``, or None when it is missing or not a date."""
-        return _parse_datetime(self.event_time)
+        return parse_datetime(self.event_time)
 
 
 class WebhookEvent(CashfreeModel):
@@ -214,7 +203,7 @@ class WebhookEvent(CashfreeModel):
     @property
     def event_time_datetime(self) -> Optional[datetime]:
         """``event_time`` as a ``datetime``, or None when it is missing or not a date."""
-        return _parse_datetime(self.event_time)
+        return parse_datetime(self.event_time)
 
 
 #: What ``construct_event`` returns; narrow it with ``isinstance(event, InstrumentWebhookEvent)``.

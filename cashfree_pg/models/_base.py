@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Dict, Optional, Type, TypeVar
 
 from pydantic import BaseModel, ConfigDict
@@ -46,3 +47,16 @@ class CashfreeModel(BaseModel):
     def from_json(cls: Type[M], json_str: str) -> M:
         """Build from a JSON string."""
         return cls.model_validate_json(json_str)
+
+
+def parse_datetime(value: Optional[str]) -> Optional[datetime]:
+    """A timestamp the service sent, in any of its formats (``2021-11-11 16:57:57``, ISO-8601
+    with or without an offset), as a ``datetime``; None when missing or not a date."""
+    if not value:
+        return None
+    from dateutil import parser  # loaded on first use: most calls never need it
+
+    try:
+        return parser.parse(value)
+    except (ValueError, OverflowError):
+        return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Optional
 
-from cashfree_pg.models._base import CashfreeModel
+from cashfree_pg.models._base import CashfreeModel, parse_datetime
 from cashfree_pg.models.saved_instrument_meta import SavedInstrumentMeta
 
 
@@ -26,11 +26,4 @@ class InstrumentEntity(CashfreeModel):
     def created_at_datetime(self) -> Optional[datetime]:
         """``created_at`` as a ``datetime`` (the seed's ``2021-11-11 16:57:57`` and ISO-8601
         alike), or None when it is missing or not a date."""
-        if not self.created_at:
-            return None
-        from dateutil import parser  # loaded on first use: most calls never need it
-
-        try:
-            return parser.parse(self.created_at)
-        except (ValueError, OverflowError):
-            return None
+        return parse_datetime(self.created_at)

@@ -1,0 +1,47 @@
+"""The public API as a merchant's type checker sees it. Not a test module: CI runs
+``mypy --strict test/typing_check.py``, which fails if any of these types regress."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import List, Optional
+
+from typing_extensions import assert_type
+
+from cashfree_pg import ApiException, ApiResponse, Cashfree, CryptogramEntity, InstrumentEntity
+from cashfree_pg.api.token_vault_api import TokenVaultApi
+from cashfree_pg.models.card_token_details import CardTokenDetails
+from cashfree_pg.testing import MockCashfree
+from cashfree_pg.webhooks import AnyWebhookEvent, PGWebhookEvent, construct_event
+
+
+def operations(cf: Cashfree, api: TokenVaultApi) -> None:
+    listed = cf.PGCustomerFetchInstruments("2022-09-01", "c", "card")
+    assert_type(listed, ApiResponse[List[InstrumentEntity]])
+    assert_type(listed.data, List[InstrumentEntity])
+    assert_type(cf.PGCustomerFetchInstrument(customer_id="c", instrument_id="i").data, InstrumentEntity)
+    assert_type(cf.PGCustomerDeleteInstrument(None, "c", "i").data, InstrumentEntity)
+    assert_type(cf.PGCustomerInstrumentsFetchCryptogram("2022-09-01", "c", "i").data, CryptogramEntity)
+    assert_type(api.PGCustomerFetchInstruments("2022-09-01", "c", "card").data, List[InstrumentEntity])
+    entity = listed.data[0]
+    assert_type(entity.created_at_datetime, Optional[datetime])
+    if entity.instrument_meta is not None:
+        assert_type(entity.instrument_meta.card_token_details, Optional[CardTokenDetails])
+    assert_type(listed.raw_data, bytes)
+
+
+def errors(exc: ApiException) -> None:
+    assert_type(exc.status, int)
+    assert_type(exc.code, Optional[str])
+    assert_type(exc.request_id, Optional[str])
+
+
+def webhooks(cf: Cashfree, body: bytes) -> None:
+    assert_type(cf.PGVerifyWebhookSignature("sig", body.decode(), "1700000000"), PGWebhookEvent)
+    assert_type(construct_event(body, "sig", "1700000000", "secret"), AnyWebhookEvent)
+
+
+def testing() -> None:
+    with MockCashfree() as mock:
+        assert_type(mock.client(), Cashfree)
+        assert_type(mock.add_instrument("c"), InstrumentEntity)
