@@ -67,6 +67,12 @@ class ApiException(OpenApiException):
         attempts: int = 1,
         retry_after: Optional[float] = None,
     ) -> None:
+        if http_resp is not None:  # the official SDK's way of building one from a response
+            status = http_resp.status if status is None else status
+            reason = http_resp.reason if reason is None else reason
+            if body is None and isinstance(getattr(http_resp, "data", None), bytes):
+                body = http_resp.data.decode("utf-8", "replace")
+            headers = getattr(http_resp, "headers", None) if headers is None else headers
         self.status = status if status is not None else 0
         self.reason = reason
         self.body = body

@@ -158,3 +158,14 @@ def test_dropped_connection(server: ScriptedServer) -> None:
     with pytest.raises(ApiConnectionError) as info:
         make_client(server, max_retries=1).PGCustomerFetchInstrument("2022-09-01", "c1", "i1")
     assert info.value.attempts == 2 and not isinstance(info.value, ApiTimeoutError)
+
+
+def test_built_from_a_response_as_in_the_official_sdk(server: ScriptedServer) -> None:
+    import urllib3
+
+    server.reply(Reply(404, {"message": "gone"}, {"X-Trace": "t1"}))
+    response = urllib3.PoolManager().request("GET", server.url + "/x")
+    e = NotFoundException(http_resp=response)
+    assert (e.status, e.reason, e.body) == (404, "Not Found", '{"message": "gone"}')
+    assert e.headers is not None and e.headers["X-Trace"] == "t1"
+    assert str(e).startswith("(404) Not Found")
