@@ -216,8 +216,9 @@ def _read_seed(path: str) -> List[Dict[str, Any]]:
 
 def _mock_server(args: argparse.Namespace, stop: Optional[threading.Event] = None) -> int:
     """Serve until interrupted (or until ``stop`` is set: for tests in the same process)."""
-    from cashfree_pg.testing._mock import MockCashfree, is_loopback, port_in_use
+    from cashfree_pg.testing._mock import MockCashfree
     from cashfree_pg.testing._sample import sample_instrument
+    from cashfree_pg.testing._server import is_loopback, port_in_use
 
     if not is_loopback(args.host):
         raise _CliError(

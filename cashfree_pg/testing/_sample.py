@@ -9,10 +9,13 @@ from __future__ import annotations
 import copy
 from typing import Any, Dict
 
+SAMPLE_CUSTOMER_ID = "siddhesh_desai"
+SAMPLE_INSTRUMENT_ID = "54deabb4-ba45-4a60-9e6a-9c016fe7ab10"
+
 _SAMPLE_INSTRUMENT: Dict[str, Any] = {
-    "customer_id": "siddhesh_desai",
+    "customer_id": SAMPLE_CUSTOMER_ID,
     "afa_reference": "740324562",
-    "instrument_id": "54deabb4-ba45-4a60-9e6a-9c016fe7ab10",
+    "instrument_id": SAMPLE_INSTRUMENT_ID,
     "instrument_type": "card",
     "instrument_uid": "0d8f70838cc5af8b1cd2bc0fe71278551fd3f1101e40020d89ad22ceba4f933c",
     "instrument_display": "xxxxxxxxxxxx4375",
@@ -36,9 +39,6 @@ _SAMPLE_NETWORK_TOKEN: Dict[str, Any] = {
     "card_expiry_yy": "2025",
     "card_display": "1234",
 }
-
-SAMPLE_CUSTOMER_ID = "siddhesh_desai"
-SAMPLE_INSTRUMENT_ID = "54deabb4-ba45-4a60-9e6a-9c016fe7ab10"
 
 
 def sample_instrument() -> Dict[str, Any]:
