@@ -100,6 +100,15 @@ class RetryPolicy(Record):
             retry_statuses=frozenset(retry_statuses),
         )
 
+    def next_delay(self, attempt: int, retry_after: Optional[float] = None) -> Optional[float]:
+        """Seconds to wait before trying again after failed attempt number ``attempt``, or None
+        to stop: retries are spent, or the service asked for a longer wait than we accept."""
+        if attempt > self.max_retries:
+            return None
+        if retry_after is None:
+            return self.backoff(attempt)
+        return retry_after if retry_after <= self.retry_after_max else None
+
     def backoff(self, retry_number: int) -> float:
         """Seconds to wait before retry ``retry_number`` (1 for the first retry)."""
         base = min(self.backoff_max, self.backoff_initial * (2 ** (retry_number - 1)))

@@ -81,7 +81,6 @@ class RESTClientObject:
         self._pool: Optional[urllib3.HTTPConnectionPool] = None
         self._generation = -1
         self._prefix = _path_prefix(configuration.host)
-        self._sleep = time.sleep
 
     # -- the pool -------------------------------------------------------------------------------
 
@@ -105,8 +104,8 @@ class RESTClientObject:
             return pool
         with self._lock:
             if self._pool is None or self._generation != _fork_generation:
-                # A forked child must not touch its parent's sockets: abandon them unclosed
-                # (closing would shut them for the parent too) and start a fresh pool.
+                # A forked child must not touch its parent's sockets: leave them unclosed (a TLS
+                # close could end the parent's session with the server) and start a fresh pool.
                 self._manager = self._new_manager()
                 self._pool = self._manager.connection_from_url(self.configuration.host)
                 self._generation = _fork_generation
@@ -143,19 +142,11 @@ class RESTClientObject:
                 exc.request_id, exc.attempts = request_id, attempt
                 if debug:
                     self._log_attempt(method, path, "failed", started, request_id, attempt)
-                if attempt > policy.max_retries or not exc.retryable:
+                delay = policy.next_delay(attempt) if exc.retryable else None
+                if delay is None:
                     raise exc
-                delay = policy.backoff(attempt)
-                logger.warning(
-                    "cashfree_pg: %s %s attempt %d failed (%s); retrying in %.2fs [request_id=%s]",
-                    method,
-                    path,
-                    attempt,
-                    type(exc).__name__,
-                    delay,
-                    request_id,
-                )
-                self._sleep(delay)
+                _warn_retry(method, path, attempt, type(exc).__name__, delay, request_id)
+                time.sleep(delay)
                 continue
 
             status = raw.status
@@ -164,18 +155,10 @@ class RESTClientObject:
             retry_after = None
             if status in policy.retry_statuses:
                 retry_after = parse_retry_after(raw.headers.get("Retry-After"))
-                if attempt <= policy.max_retries and (retry_after is None or retry_after <= policy.retry_after_max):
-                    delay = policy.backoff(attempt) if retry_after is None else retry_after
-                    logger.warning(
-                        "cashfree_pg: %s %s attempt %d got HTTP %d; retrying in %.2fs [request_id=%s]",
-                        method,
-                        path,
-                        attempt,
-                        status,
-                        delay,
-                        request_id,
-                    )
-                    self._sleep(delay)
+                delay = policy.next_delay(attempt, retry_after)
+                if delay is not None:
+                    _warn_retry(method, path, attempt, f"HTTP {status}", delay, request_id)
+                    time.sleep(delay)
                     continue
             return RESTResponse(status, raw.reason, raw.headers, raw.data, attempt, retry_after)
 
@@ -221,6 +204,18 @@ class RESTClientObject:
             request_id,
             attempt,
         )
+
+
+def _warn_retry(method: str, path: str, attempt: int, what: str, delay: float, request_id: str) -> None:
+    logger.warning(
+        "cashfree_pg: %s %s attempt %d failed (%s); retrying in %.2fs [request_id=%s]",
+        method,
+        path,
+        attempt,
+        what,
+        delay,
+        request_id,
+    )
 
 
 def _path_prefix(host: str) -> str:

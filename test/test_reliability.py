@@ -209,3 +209,12 @@ def test_retry_policy_accepts_a_plain_set(server: ScriptedServer) -> None:
     one = make_client(server, retry_policy=policy, timeout=Timeout(connect=1, read=2))
     two = make_client(server, retry_policy=policy, timeout=Timeout(connect=1, read=2))
     assert one.api_client is two.api_client
+
+
+def test_policy_decides_every_retry() -> None:
+    policy = RetryPolicy(max_retries=2, jitter=0)
+    assert policy.next_delay(1) == 0.5 and policy.next_delay(2) == 1.0
+    assert policy.next_delay(3) is None  # retries spent
+    assert policy.next_delay(1, retry_after=12) == 12
+    assert policy.next_delay(1, retry_after=61) is None  # longer than we wait: give up at once
+    assert RetryPolicy(max_retries=0).next_delay(1) is None
