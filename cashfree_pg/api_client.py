@@ -25,6 +25,7 @@ from cashfree_pg.configuration import (
     SANDBOX_URL,
     Configuration,
     check_api_version,
+    check_header_name,
     check_header_value,
 )
 from cashfree_pg.exceptions import (
@@ -73,6 +74,12 @@ def _warn_insecure() -> None:
     )
 
 
+def _check_id(name: str, value: str) -> str:
+    if value == "":
+        raise ApiValueError(f"{name} must not be empty (pass None to have one generated)")
+    return check_header_value(name, value)
+
+
 def new_request_id() -> str:
     """A random (version 4) UUID, without the cost of importing and building ``uuid.UUID``."""
     b = bytearray(os.urandom(16))
@@ -114,10 +121,10 @@ class ApiClient:
         path = op.build_path(args)
         headers = self._base_headers.copy()
         headers["x-api-version"] = self._api_version(x_api_version)
-        request_id = new_request_id() if x_request_id is None else check_header_value("x_request_id", x_request_id)
+        request_id = new_request_id() if x_request_id is None else _check_id("x_request_id", x_request_id)
         headers["x-request-id"] = request_id
         if x_idempotency_key is not None:
-            headers["x-idempotency-key"] = check_header_value("x_idempotency_key", x_idempotency_key)
+            headers["x-idempotency-key"] = _check_id("x_idempotency_key", x_idempotency_key)
         elif op.idempotent_key:
             headers["x-idempotency-key"] = new_request_id()
         if extra_headers:
@@ -148,7 +155,7 @@ class ApiClient:
             raise ApiTypeError(f"_headers must be a mapping of header names to values, got {type(headers).__name__}")
         extra: Dict[str, str] = {}
         for name, value in headers.items():
-            key = check_header_value("_headers name", name).lower()
+            key = check_header_name(name).lower()
             if key in _MANAGED_HEADERS:
                 raise ApiValueError(
                     f"_headers may not set {name!r}: the SDK sets it (use the method's parameter or a client setting)"

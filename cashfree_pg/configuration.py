@@ -15,7 +15,10 @@ SANDBOX_URL = "https://sandbox.cashfree.com/pg"
 PRODUCTION_URL = "https://api.cashfree.com/pg"
 DEFAULT_API_VERSION = "2022-09-01"
 
-_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
+# Header values travel as Latin-1 bytes in HTTP/1.1; anything but visible ASCII and space is
+# either an injection (CR, LF) or a value http.client would fail to encode mid-request.
+_NOT_HEADER_SAFE = re.compile(r"[^\x20-\x7e]")
+_HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+\Z")
 _API_VERSION = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 _SECRET_FIELDS = ("client_secret", "client_signature", "partner_api_key")
 
@@ -26,8 +29,21 @@ def check_header_value(name: str, value: object) -> str:
         from cashfree_pg.exceptions import ApiTypeError
 
         raise ApiTypeError(f"{name} must be a string, got {type(value).__name__}")
-    if _CONTROL_CHARS.search(value):
-        raise ApiValueError(f"{name} contains a control character (CR, LF, ...) and cannot be sent as a header")
+    if _NOT_HEADER_SAFE.search(value):
+        raise ApiValueError(
+            f"{name} contains a control character (CR, LF, ...) or a non-ASCII character and cannot be sent as a header"
+        )
+    return value
+
+
+def check_header_name(value: object) -> str:
+    """``value`` if it is a valid HTTP header name."""
+    if not isinstance(value, str):
+        from cashfree_pg.exceptions import ApiTypeError
+
+        raise ApiTypeError(f"_headers names must be strings, got {type(value).__name__}")
+    if not _HEADER_NAME.match(value):
+        raise ApiValueError(f"_headers has an invalid header name {value!r}")
     return value
 
 

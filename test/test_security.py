@@ -195,7 +195,7 @@ def test_api_response_repr_leaves_out_the_raw_body() -> None:
 # -- bad input ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("bad", ["abc\r\nX-Evil: 1", "a\nb", "tab\there", "nul\x00", "del\x7f"])
+@pytest.mark.parametrize("bad", ["abc\r\nX-Evil: 1", "a\nb", "tab\there", "nul\x00", "del\x7f", "euro\u20ac", "é"])
 def test_control_characters_in_headers_are_refused_before_sending(server: ScriptedServer, bad: str) -> None:
     client = make_client(server)
     with pytest.raises(ApiValueError):
@@ -252,3 +252,20 @@ def test_configuration_without_verification_warns_too(caplog: pytest.LogCaptureF
     with caplog.at_level(logging.WARNING, logger="cashfree_pg"):
         ApiClient(Configuration(client_id="a", client_secret="b", verify_ssl=False))
     assert any("DISABLED" in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.parametrize("name", ["X Note", "X-Note:", "", "Ü", "a\r\nb"])
+def test_invalid_header_names_are_refused(server: ScriptedServer, name: str) -> None:
+    with pytest.raises(ApiValueError, match="header name"):
+        make_client(server).PGCustomerFetchInstrument("2022-09-01", "c", "i", _headers={name: "v"})
+    with pytest.raises(ApiTypeError):
+        make_client(server).PGCustomerFetchInstrument("2022-09-01", "c", "i", _headers={1: "v"})  # type: ignore[dict-item]
+    assert server.requests == []
+
+
+def test_empty_request_id_or_idempotency_key_is_refused(server: ScriptedServer) -> None:
+    with pytest.raises(ApiValueError, match="x_request_id"):
+        make_client(server).PGCustomerFetchInstrument("2022-09-01", "c", "i", "")
+    with pytest.raises(ApiValueError, match="x_idempotency_key"):
+        make_client(server).PGCustomerDeleteInstrument("2022-09-01", "c", "i", None, "")
+    assert server.requests == []
