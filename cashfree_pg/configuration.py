@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from typing import Optional
 
@@ -131,6 +132,10 @@ class Configuration(Record):
             retry = RetryPolicy()
         elif not isinstance(retry, RetryPolicy):
             raise ApiValueError("retry must be a RetryPolicy")
+        if ssl_ca_cert is not None and not os.path.exists(ssl_ca_cert):
+            raise ApiValueError(f"ssl_ca_cert names no file or directory: {ssl_ca_cert!r}")
+        if proxy is not None and not re.match(r"https?://[^/\s]+", proxy):
+            raise ApiValueError("proxy must be an http:// or https:// URL")
         if not isinstance(pool_maxsize, int) or pool_maxsize < 1:
             raise ApiValueError(f"pool_maxsize must be a whole number >= 1, got {pool_maxsize!r}")
         self._init(

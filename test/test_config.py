@@ -52,7 +52,16 @@ def test_environments_and_hosts(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.parametrize(
     "kwargs",
-    [{"host": "ftp://x"}, {"host": "not a url"}, {"pool_maxsize": 0}, {"api_version": "22-9-1"}],
+    [
+        {"host": "ftp://x"},
+        {"host": "not a url"},
+        {"pool_maxsize": 0},
+        {"api_version": "22-9-1"},
+        {"ssl_ca_cert": "/no/such/ca.pem"},
+        {"proxy": "socks5://127.0.0.1:1080"},
+        {"timeout": 5},
+        {"retry": 3},
+    ],
 )
 def test_configuration_rejects_bad_values(kwargs: dict) -> None:  # type: ignore[type-arg]
     with pytest.raises(ApiValueError):
