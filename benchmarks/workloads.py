@@ -49,19 +49,7 @@ def make(variant, url):
     if variant == "cashfree_pg":
         from cashfree_pg import Cashfree
 
-        cf = Cashfree(XClientId=CLIENT_ID, XClientSecret=CLIENT_SECRET, base_url=url + "/pg")
-
-        def fetch_one():
-            return cf.PGCustomerFetchInstrument(
-                x_api_version=API_VERSION, customer_id=CUSTOMER_ID, instrument_id=INSTRUMENT_ID
-            )
-
-        def fetch_list():
-            return cf.PGCustomerFetchInstruments(
-                x_api_version=API_VERSION, customer_id=CUSTOMER_ID, instrument_type=INSTRUMENT_TYPE
-            )
-
-        return fetch_one, fetch_list
+        return _seed_calls(Cashfree(XClientId=CLIENT_ID, XClientSecret=CLIENT_SECRET, base_url=url + "/pg"))
 
     if variant == "official":
         # The official SDK (cashfree-pg 5.x), run from its own virtual environment. Its methods
@@ -81,21 +69,26 @@ def make(variant, url):
         Cashfree.XClientId = CLIENT_ID
         Cashfree.XClientSecret = CLIENT_SECRET
         Cashfree.XEnvironment = Cashfree.SANDBOX
-        cf = Cashfree(Cashfree.SANDBOX)
-
-        def fetch_one():
-            return cf.PGCustomerFetchInstrument(
-                x_api_version=API_VERSION, customer_id=CUSTOMER_ID, instrument_id=INSTRUMENT_ID
-            )
-
-        def fetch_list():
-            return cf.PGCustomerFetchInstruments(
-                x_api_version=API_VERSION, customer_id=CUSTOMER_ID, instrument_type=INSTRUMENT_TYPE
-            )
-
-        return fetch_one, fetch_list
+        return _seed_calls(Cashfree(Cashfree.SANDBOX))
 
     raise SystemExit(f"unknown variant {variant!r}; expected one of {', '.join(VARIANTS)}")
+
+
+def _seed_calls(cf):
+    """The two timed calls, written as the seed document writes them; the official SDK and this
+    one are called identically."""
+
+    def fetch_one():
+        return cf.PGCustomerFetchInstrument(
+            x_api_version=API_VERSION, customer_id=CUSTOMER_ID, instrument_id=INSTRUMENT_ID
+        )
+
+    def fetch_list():
+        return cf.PGCustomerFetchInstruments(
+            x_api_version=API_VERSION, customer_id=CUSTOMER_ID, instrument_type=INSTRUMENT_TYPE
+        )
+
+    return fetch_one, fetch_list
 
 
 def _field(obj, name):

@@ -119,38 +119,17 @@ def _demo(args: argparse.Namespace) -> int:
             print(f"A local mock at {mock.url} holds the sample card of the documentation.")
             print("Each call below is the documented example, run through the public Cashfree API;")
             print("what is printed is `api_response.data`, with card data masked.")
-            ok = _step(
-                "PGCustomerFetchInstruments",
-                f'Cashfree().PGCustomerFetchInstruments(x_api_version="{API_VERSION}", '
-                f'customer_id="{customer_id}", instrument_type="card")',
-                lambda: Cashfree().PGCustomerFetchInstruments(
-                    x_api_version=API_VERSION, customer_id=customer_id, instrument_type="card"
-                ),
+            # The documented order, but deleting last so that the other calls find the card.
+            demo_calls = (
+                ("PGCustomerFetchInstruments", "instrument_type", "card"),
+                ("PGCustomerFetchInstrument", "instrument_id", instrument_id),
+                ("PGCustomerInstrumentsFetchCryptogram", "instrument_id", instrument_id),
+                ("PGCustomerDeleteInstrument", "instrument_id", instrument_id),
             )
-            ok &= _step(
-                "PGCustomerFetchInstrument",
-                f'Cashfree().PGCustomerFetchInstrument(x_api_version="{API_VERSION}", '
-                f'customer_id="{customer_id}", instrument_id="{instrument_id}")',
-                lambda: Cashfree().PGCustomerFetchInstrument(
-                    x_api_version=API_VERSION, customer_id=customer_id, instrument_id=instrument_id
-                ),
-            )
-            ok &= _step(
-                "PGCustomerInstrumentsFetchCryptogram",
-                f'Cashfree().PGCustomerInstrumentsFetchCryptogram(x_api_version="{API_VERSION}", '
-                f'customer_id="{customer_id}", instrument_id="{instrument_id}")',
-                lambda: Cashfree().PGCustomerInstrumentsFetchCryptogram(
-                    x_api_version=API_VERSION, customer_id=customer_id, instrument_id=instrument_id
-                ),
-            )
-            ok &= _step(
-                "PGCustomerDeleteInstrument",
-                f'Cashfree().PGCustomerDeleteInstrument(x_api_version="{API_VERSION}", '
-                f'customer_id="{customer_id}", instrument_id="{instrument_id}")',
-                lambda: Cashfree().PGCustomerDeleteInstrument(
-                    x_api_version=API_VERSION, customer_id=customer_id, instrument_id=instrument_id
-                ),
-            )
+            ok = True
+            for name, last_param, value in demo_calls:
+                kwargs = {"x_api_version": API_VERSION, "customer_id": customer_id, last_param: value}
+                ok &= _step(name, kwargs, getattr(Cashfree(), name))
 
             print()
             print("== Errors are typed: PGCustomerFetchInstrument of the deleted card ==")
@@ -179,12 +158,13 @@ def _demo(args: argparse.Namespace) -> int:
     return 0 if ok else 1
 
 
-def _step(name: str, call: str, run: Callable[[], ApiResponse[Any]]) -> bool:
+def _step(name: str, kwargs: Dict[str, str], method: Callable[..., ApiResponse[Any]]) -> bool:
+    shown = ", ".join(f'{key}="{value}"' for key, value in kwargs.items())
     print()
     print(f"== {name} ==")
-    print(f">>> api_response = {call}")
+    print(f">>> api_response = Cashfree().{name}({shown})")
     try:
-        api_response = run()
+        api_response = method(**kwargs)
         print(api_response.data)
     except Exception as e:
         print(e)
