@@ -269,3 +269,30 @@ def test_empty_request_id_or_idempotency_key_is_refused(server: ScriptedServer) 
     with pytest.raises(ApiValueError, match="x_idempotency_key"):
         make_client(server).PGCustomerDeleteInstrument("2022-09-01", "c", "i", None, "")
     assert server.requests == []
+
+
+def test_debug_log_across_every_kind_of_error_shows_no_secret(
+    server: ScriptedServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    card = {"card_number": SEED_CRYPTOGRAM["card_number"], "cryptogram": SEED_CRYPTOGRAM["cryptogram"]}
+    body = {"message": f"card {SEED_CRYPTOGRAM['card_number']}", "code": "c", "type": "t", **card}
+    replies = [Reply(status, body) for status in (400, 401, 403, 404, 409, 422, 500, 503, 504)]
+    replies += [
+        Reply(429, body, {"Retry-After": "120"}),
+        Reply(502, f"<html>{SEED_CRYPTOGRAM['cryptogram']}</html>", {"Content-Type": "text/html"}),
+        Reply(200, dict(card, card_expiry_mm=["not", "a", "string"])),
+        Reply(action="drop"),
+        Reply(200, SEED_CRYPTOGRAM, action="stall", delay=0.3),
+    ]
+    client = _secret_client(server, max_retries=0, timeout=0.1)
+    shown: List[str] = []
+    with caplog.at_level(logging.DEBUG):
+        for reply in replies:
+            server.reply(reply)
+            with pytest.raises(ApiException) as info:
+                client.PGCustomerInstrumentsFetchCryptogram("2022-09-01", "c", "i")
+            shown += [str(info.value), repr(info.value), str(info.value.args)]
+    assert len(shown) == 3 * len(replies)
+    text = "\n".join(shown) + "\n".join(r.getMessage() + repr(r.args) for r in caplog.records)
+    for value in NEVER_SHOWN:
+        assert value not in text
