@@ -226,6 +226,16 @@ def _decode_problem(op: Operation, body: bytes, exc: ValidationError) -> str:
 _ENV_NAMES = {"sandbox": SANDBOX_URL, "production": PRODUCTION_URL}
 _shared_clients: OrderedDict[Configuration, ApiClient] = OrderedDict()
 _shared_lock = threading.Lock()
+
+
+def _after_fork_in_child() -> None:
+    # A lock held by another thread of the parent at fork time stays locked in the child.
+    global _shared_lock
+    _shared_lock = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 _SHARED_MAX = 16
 
 

@@ -102,6 +102,10 @@ class RESTClientObject:
         pool = self._pool
         if pool is not None and self._generation == _fork_generation:
             return pool
+        if self._generation != _fork_generation and self._generation != -1:
+            # First use in a forked child: a parent's thread may have held the lock at the fork,
+            # and would never release it here.
+            self._lock = threading.Lock()
         with self._lock:
             if self._pool is None or self._generation != _fork_generation:
                 # A forked child must not touch its parent's sockets: leave them unclosed (a TLS

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import threading
 import time
@@ -218,3 +219,34 @@ def test_policy_decides_every_retry() -> None:
     assert policy.next_delay(1, retry_after=12) == 12
     assert policy.next_delay(1, retry_after=61) is None  # longer than we wait: give up at once
     assert RetryPolicy(max_retries=0).next_delay(1) is None
+
+
+@pytest.mark.skipif(not hasattr(os, "fork") or sys.platform == "darwin", reason="needs os.fork")
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
+def test_fork_while_another_thread_holds_the_clients_locks(server: ScriptedServer) -> None:
+    from cashfree_pg import api_client
+
+    server.responder = echo_instrument
+    client = make_client(server)
+    client.PGCustomerFetchInstrument("2022-09-01", "c", "i", "warm-up")
+    held = threading.Event()
+    release = threading.Event()
+
+    def hold_locks() -> None:
+        with api_client._shared_lock, client.api_client.rest_client._lock:
+            held.set()
+            release.wait(5)
+
+    holder = threading.Thread(target=hold_locks)
+    holder.start()
+    held.wait(5)
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - runs in the child; its exit code is the result
+        signal.alarm(5)  # a deadlock ends the child instead of hanging the test run
+        again = make_client(server)  # needs the shared-client lock
+        ok = again.PGCustomerFetchInstrument("2022-09-01", "c", "i", "child").data.instrument_id == "child"
+        os._exit(0 if ok else 1)
+    release.set()
+    holder.join()
+    _, status = os.waitpid(pid, 0)
+    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
