@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any, Callable, Iterator
 
@@ -73,87 +74,78 @@ def test_seed_examples_run_unchanged(seed_mock: MockCashfree, capsys: pytest.Cap
     assert all(r.headers["x-api-version"] == "2022-09-01" for r in seed_mock.requests)
 
 
-OPERATIONS: list[tuple[str, str, str, Any, str]] = [
-    (
-        "PGCustomerFetchInstruments",
-        "card",
-        "GET",
-        [SEED_INSTRUMENT],
-        f"/pg/customers/{CID}/instruments?instrument_type=card",
-    ),
-    ("PGCustomerFetchInstrument", IID, "GET", SEED_INSTRUMENT, f"/pg/customers/{CID}/instruments/{IID}"),
-    ("PGCustomerDeleteInstrument", IID, "DELETE", SEED_INSTRUMENT, f"/pg/customers/{CID}/instruments/{IID}"),
-    (
-        "PGCustomerInstrumentsFetchCryptogram",
-        IID,
-        "GET",
-        SEED_CRYPTOGRAM,
-        f"/pg/customers/{CID}/instruments/{IID}/cryptogram",
-    ),
+def seeded(mock: MockCashfree) -> Cashfree:
+    """Save the seed's sample card in the fake service; a client for it."""
+    fields = sample_instrument()
+    token = fields.pop("network_token")
+    mock.add_instrument(fields.pop("customer_id"), network_token=token, **fields)
+    return mock.client()
+
+
+OPERATIONS: list[tuple[str, str, str, str, dict[str, str]]] = [
+    ("PGCustomerFetchInstruments", "card", "GET", f"/pg/customers/{CID}/instruments", {"instrument_type": "card"}),
+    ("PGCustomerFetchInstrument", IID, "GET", f"/pg/customers/{CID}/instruments/{IID}", {}),
+    ("PGCustomerDeleteInstrument", IID, "DELETE", f"/pg/customers/{CID}/instruments/{IID}", {}),
+    ("PGCustomerInstrumentsFetchCryptogram", IID, "GET", f"/pg/customers/{CID}/instruments/{IID}/cryptogram", {}),
 ]
 
 
-@pytest.mark.parametrize(("name", "third", "method", "body", "path"), OPERATIONS)
+@pytest.mark.parametrize(("name", "third", "method", "path", "query"), OPERATIONS)
 def test_operation_sends_method_path_and_headers(
-    server: ScriptedServer, name: str, third: str, method: str, body: Any, path: str
+    cashfree_mock: MockCashfree, name: str, third: str, method: str, path: str, query: dict[str, str]
 ) -> None:
-    server.reply(Reply(200, body))
-    client = make_client(server)
+    client = seeded(cashfree_mock)
     # Positional, as callers of the official SDK pass them.
     response = getattr(client, name)("2023-08-01", CID, third, "req-123", "idem-9")
-    sent = server.last
-    assert (sent.method, sent.path) == (method, path)
+    sent = cashfree_mock.requests[-1]
+    assert (sent.method, sent.path, dict(sent.query)) == (method, path, query)
     h = sent.headers
-    assert h["x-client-id"] == "test_id" and h["x-client-secret"] == "test_secret"
+    assert h["x-client-id"] == cashfree_mock.client_id and h["x-client-secret"] == cashfree_mock.client_secret
     assert h["x-api-version"] == "2023-08-01"
     assert h["x-request-id"] == "req-123" and h["x-idempotency-key"] == "idem-9"
     assert h["accept"] == "application/json"
     assert h["user-agent"].startswith("cashfree-pg-python/")
     assert "x-partner-apikey" not in h
     assert isinstance(response, ApiResponse) and response.status_code == 200
-    assert response.raw_data == server_body(body)
+    data = response.data
+    decoded = [item.to_dict() for item in data] if isinstance(data, list) else data.to_dict()
+    assert json.loads(response.raw_data) == decoded  # raw_data is the body as received
 
 
-def server_body(body: Any) -> bytes:
-    return Reply(200, body).body
-
-
-def test_decoded_data_types(server: ScriptedServer) -> None:
-    client = make_client(server)
-    server.reply(Reply(200, [SEED_INSTRUMENT, SEED_INSTRUMENT]))
+def test_decoded_data_types(cashfree_mock: MockCashfree) -> None:
+    client = seeded(cashfree_mock)
+    cashfree_mock.add_instrument(CID)
     listed = client.PGCustomerFetchInstruments(customer_id=CID, instrument_type="card").data
     assert isinstance(listed, list) and len(listed) == 2 and all(isinstance(i, InstrumentEntity) for i in listed)
-    server.reply(Reply(200, SEED_INSTRUMENT))
     one = client.PGCustomerFetchInstrument(customer_id=CID, instrument_id=IID).data
     assert one.instrument_id == IID and one.instrument_meta is not None
     assert one.instrument_meta.card_network == "VISA"
     details = one.instrument_meta.card_token_details
     assert details is not None and details.par == "somepar" and details["expiry_month"] == "12"
-    server.reply(Reply(200, SEED_CRYPTOGRAM))
     crypto = client.PGCustomerInstrumentsFetchCryptogram(customer_id=CID, instrument_id=IID).data
     assert isinstance(crypto, CryptogramEntity)
-    assert crypto.cryptogram == SEED_CRYPTOGRAM["cryptogram"] and crypto.card_number == "4491365621601472"
+    assert crypto.card_number == SEED_CRYPTOGRAM["card_number"] and crypto.cryptogram
 
 
-def test_default_api_version_and_generated_request_id(server: ScriptedServer, monkeypatch: pytest.MonkeyPatch) -> None:
-    server.default = Reply(200, SEED_INSTRUMENT)
-    client = make_client(server)
+def test_default_api_version_and_generated_request_id(
+    cashfree_mock: MockCashfree, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = seeded(cashfree_mock)
     client.PGCustomerFetchInstrument(customer_id=CID, instrument_id=IID)
-    first = server.last.headers
+    first = cashfree_mock.requests[-1].headers
     assert first["x-api-version"] == "2022-09-01"
     assert UUID_RE.match(first["x-request-id"])
     assert "x-idempotency-key" not in first  # only DELETE generates one
     client.PGCustomerFetchInstrument(None, CID, IID)
-    assert server.last.headers["x-request-id"] != first["x-request-id"]
+    assert cashfree_mock.requests[-1].headers["x-request-id"] != first["x-request-id"]
     monkeypatch.setattr(Cashfree, "XApiVersion", "2025-01-01")
     client.PGCustomerFetchInstrument(customer_id=CID, instrument_id=IID)
-    assert server.last.headers["x-api-version"] == "2025-01-01"
+    assert cashfree_mock.requests[-1].headers["x-api-version"] == "2025-01-01"
 
 
-def test_delete_always_carries_an_idempotency_key(server: ScriptedServer) -> None:
-    server.default = Reply(200, SEED_INSTRUMENT)
-    make_client(server).PGCustomerDeleteInstrument(customer_id=CID, instrument_id=IID)
-    assert UUID_RE.match(server.last.headers["x-idempotency-key"])
+def test_delete_always_carries_an_idempotency_key(cashfree_mock: MockCashfree) -> None:
+    seeded(cashfree_mock).PGCustomerDeleteInstrument(customer_id=CID, instrument_id=IID)
+    assert UUID_RE.match(cashfree_mock.requests[-1].headers["x-idempotency-key"])
 
 
 def test_partner_and_signature_headers(server: ScriptedServer) -> None:
