@@ -6,7 +6,7 @@ The configuration objects are built once per client and compared when clients sh
 
 from __future__ import annotations
 
-from typing import Any, Tuple, TypeVar
+from typing import Any, Dict, Tuple, TypeVar
 
 R = TypeVar("R", bound="Record")
 
@@ -38,6 +38,14 @@ class Record:
         values.update(changes)
         return type(self)(**values)
 
+    def __reduce__(self) -> Tuple[Any, Tuple[Any, ...]]:
+        # copy, deepcopy and pickle rebuild through __init__, which validates again.
+        return (_rebuild, (type(self), dict(zip(self.__slots__, self._values()))))
+
     def __repr__(self) -> str:
         fields = ", ".join(f"{name}={value!r}" for name, value in zip(self.__slots__, self._values()))
         return f"{type(self).__name__}({fields})"
+
+
+def _rebuild(cls: Any, values: Dict[str, Any]) -> Any:
+    return cls(**values)

@@ -10,7 +10,7 @@ from urllib3.util.timeout import Timeout
 
 from cashfree_pg._record import Record
 from cashfree_pg.exceptions import ApiValueError
-from cashfree_pg.policy import DEFAULT_TIMEOUT, RetryPolicy
+from cashfree_pg.policy import DEFAULT_TIMEOUT, RetryPolicy, to_timeout
 
 SANDBOX_URL = "https://sandbox.cashfree.com/pg"
 PRODUCTION_URL = "https://api.cashfree.com/pg"
@@ -64,7 +64,8 @@ class Configuration(Record):
     ``host`` is the base URL ending in ``/pg``. Credentials are a client id and secret, or a
     partner key (with the merchant id it acts for); ``client_signature`` is sent where set.
     ``verify_ssl`` is on unless turned off by the explicit option of ``Cashfree``;
-    ``ssl_ca_cert`` names a CA bundle to trust instead of the system store.
+    ``ssl_ca_cert`` names a CA bundle (a PEM file, or a directory prepared with ``openssl rehash``)
+    to trust instead of the system store.
     """
 
     __slots__ = (
@@ -128,6 +129,7 @@ class Configuration(Record):
         check_api_version(api_version)
         if not isinstance(timeout, Timeout):
             raise ApiValueError("timeout must be a urllib3 Timeout (Cashfree(timeout=...) also takes seconds or pairs)")
+        timeout = to_timeout(timeout)  # one object per value, so that equal settings compare equal
         if retry is None:
             retry = RetryPolicy()
         elif not isinstance(retry, RetryPolicy):

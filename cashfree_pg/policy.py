@@ -88,8 +88,11 @@ class RetryPolicy(Record):
     ) -> None:
         if not isinstance(max_retries, int) or isinstance(max_retries, bool) or max_retries < 0:
             raise ApiValueError(f"max_retries must be a whole number >= 0, got {max_retries!r}")
-        if backoff_initial < 0 or backoff_max < 0 or not 0 <= jitter <= 1:
-            raise ApiValueError("backoff times must be >= 0 and jitter between 0 and 1")
+        numbers = (backoff_initial, backoff_max, jitter, retry_after_max)
+        if not all(isinstance(n, (int, float)) and not isinstance(n, bool) and n >= 0 for n in numbers):
+            raise ApiValueError("backoff_initial, backoff_max, jitter and retry_after_max must be numbers >= 0")
+        if jitter > 1:
+            raise ApiValueError(f"jitter is a fraction between 0 and 1, got {jitter!r}")
         self._init(
             max_retries=max_retries,
             backoff_initial=backoff_initial,

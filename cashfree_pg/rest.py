@@ -77,6 +77,7 @@ class RESTClientObject:
         self.configuration = configuration
         self._policy = configuration.retry
         self._lock = threading.Lock()
+        self._lock_generation = _fork_generation
         self._manager: Optional[urllib3.PoolManager] = None
         self._pool: Optional[urllib3.HTTPConnectionPool] = None
         self._generation = -1
@@ -91,7 +92,7 @@ class RESTClientObject:
             kwargs["cert_reqs"] = "CERT_REQUIRED"
             ca = c.ssl_ca_cert or os.environ.get("SSL_CERT_FILE") or None
             if ca:
-                kwargs["ca_certs"] = ca
+                kwargs["ca_cert_dir" if os.path.isdir(ca) else "ca_certs"] = ca
         else:
             kwargs["cert_reqs"] = "CERT_NONE"
         if c.proxy:
@@ -102,11 +103,7 @@ class RESTClientObject:
         pool = self._pool
         if pool is not None and self._generation == _fork_generation:
             return pool
-        if self._generation != _fork_generation and self._generation != -1:
-            # First use in a forked child: a parent's thread may have held the lock at the fork,
-            # and would never release it here.
-            self._lock = threading.Lock()
-        with self._lock:
+        with self._held_lock():
             if self._pool is None or self._generation != _fork_generation:
                 # A forked child must not touch its parent's sockets: leave them unclosed (a TLS
                 # close could end the parent's session with the server) and start a fresh pool.
@@ -115,9 +112,16 @@ class RESTClientObject:
                 self._generation = _fork_generation
             return self._pool
 
+    def _held_lock(self) -> threading.Lock:
+        if self._lock_generation != _fork_generation:
+            # First use in a forked child: a parent's thread may have held the lock at the fork,
+            # and would never release it here.
+            self._lock, self._lock_generation = threading.Lock(), _fork_generation
+        return self._lock
+
     def close(self) -> None:
         """Close pooled connections; the next request opens new ones."""
-        with self._lock:
+        with self._held_lock():
             manager, self._manager, self._pool = self._manager, None, None
         if manager is not None and self._generation == _fork_generation:
             manager.clear()

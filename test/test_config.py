@@ -95,3 +95,28 @@ def test_proxy_is_used(server: ScriptedServer) -> None:
     )
     client.PGCustomerFetchInstrument("2022-09-01", "c", "i")
     assert server.last.path == "http://cashfree.invalid/pg/customers/c/instruments/i"
+
+
+def test_configuration_and_policy_copy_and_pickle() -> None:
+    import copy
+    import pickle
+
+    from cashfree_pg import RetryPolicy
+
+    policy = RetryPolicy(max_retries=4, retry_statuses={503})
+    config = Configuration(client_id="a", client_secret="s", retry=policy)
+    for value in (policy, config):
+        assert copy.copy(value) == value and copy.deepcopy(value) == value
+        assert pickle.loads(pickle.dumps(value)) == value
+    assert hash(pickle.loads(pickle.dumps(policy))) == hash(policy)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [{"backoff_initial": "1"}, {"retry_after_max": -1}, {"backoff_max": None}, {"jitter": 1.5}, {"max_retries": True}],
+)
+def test_retry_policy_rejects_bad_values(kwargs: dict) -> None:  # type: ignore[type-arg]
+    from cashfree_pg import RetryPolicy
+
+    with pytest.raises(ApiValueError):
+        RetryPolicy(**kwargs)

@@ -250,3 +250,23 @@ def test_fork_while_another_thread_holds_the_clients_locks(server: ScriptedServe
     holder.join()
     _, status = os.waitpid(pid, 0)
     assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+
+
+@pytest.mark.skipif(not hasattr(os, "fork") or sys.platform == "darwin", reason="needs os.fork")
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
+def test_fork_with_a_never_used_client_whose_lock_is_held(server: ScriptedServer) -> None:
+    server.responder = echo_instrument
+    client = make_client(server, pool_maxsize=3)  # never used before the fork
+    lock = client.api_client.rest_client._lock
+    lock.acquire()  # as if another thread of the parent were inside the pool's lock
+    try:
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - runs in the child; its exit code is the result
+            signal.alarm(5)  # a deadlock ends the child instead of hanging the test run
+            ok = client.PGCustomerFetchInstrument("2022-09-01", "c", "i", "child").data.instrument_id == "child"
+            client.close()
+            os._exit(0 if ok else 1)
+    finally:
+        lock.release()
+    _, status = os.waitpid(pid, 0)
+    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0

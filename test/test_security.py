@@ -296,3 +296,20 @@ def test_debug_log_across_every_kind_of_error_shows_no_secret(
     text = "\n".join(shown) + "\n".join(r.getMessage() + repr(r.args) for r in caplog.records)
     for value in NEVER_SHOWN:
         assert value not in text
+
+
+def test_a_ca_directory_is_trusted_too(https_server: ScriptedServer, ca: trustme.CA, tmp_path: Any) -> None:
+    import shutil
+    import subprocess
+
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.skip("needs the openssl command to name the certificate by its hash")
+    pem = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(pem))
+    digest = subprocess.run([openssl, "x509", "-hash", "-noout", "-in", str(pem)], capture_output=True, text=True)
+    certs = tmp_path / "certs"
+    certs.mkdir()
+    shutil.copy(pem, certs / f"{digest.stdout.strip()}.0")
+    response = _client(https_server, ssl_ca_cert=str(certs)).PGCustomerFetchInstrument("2022-09-01", "c", "i")
+    assert response.status_code == 200
