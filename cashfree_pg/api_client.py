@@ -368,7 +368,7 @@ class Cashfree:
     ) -> ApiResponse[List[InstrumentEntity]]:
         """Fetch all saved card instruments of a customer."""
         return self.token_vault.PGCustomerFetchInstruments(
-            self.XApiVersion if x_api_version is None else x_api_version,
+            self._version(x_api_version),
             customer_id,
             instrument_type,
             x_request_id,
@@ -387,7 +387,7 @@ class Cashfree:
     ) -> ApiResponse[InstrumentEntity]:
         """Fetch one saved card instrument."""
         return self.token_vault.PGCustomerFetchInstrument(
-            self.XApiVersion if x_api_version is None else x_api_version,
+            self._version(x_api_version),
             customer_id,
             instrument_id,
             x_request_id,
@@ -406,7 +406,7 @@ class Cashfree:
     ) -> ApiResponse[InstrumentEntity]:
         """Delete a saved card instrument; the response is the instrument, now ``INACTIVE``."""
         return self.token_vault.PGCustomerDeleteInstrument(
-            self.XApiVersion if x_api_version is None else x_api_version,
+            self._version(x_api_version),
             customer_id,
             instrument_id,
             x_request_id,
@@ -425,13 +425,18 @@ class Cashfree:
     ) -> ApiResponse[CryptogramEntity]:
         """Fetch a one-time cryptogram to pay with a saved card."""
         return self.token_vault.PGCustomerInstrumentsFetchCryptogram(
-            self.XApiVersion if x_api_version is None else x_api_version,
+            self._version(x_api_version),
             customer_id,
             instrument_id,
             x_request_id,
             x_idempotency_key,
             **kwargs,
         )
+
+    def _version(self, given: Optional[str]) -> Optional[str]:
+        # The caller's version; else XApiVersion, read at each call as the official SDK does
+        # (an empty one means the default).
+        return given if given is not None else (self.XApiVersion or None)
 
     # -- webhooks -----------------------------------------------------------------------------
 

@@ -120,3 +120,10 @@ def test_retry_policy_rejects_bad_values(kwargs: dict) -> None:  # type: ignore[
 
     with pytest.raises(ApiValueError):
         RetryPolicy(**kwargs)
+
+
+def test_empty_class_api_version_means_the_default(server: ScriptedServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    server.default = Reply(200, SEED_INSTRUMENT)
+    monkeypatch.setattr(Cashfree, "XApiVersion", "")
+    Cashfree(XClientId="a", XClientSecret="b", base_url=server.url).PGCustomerFetchInstrument(None, "c", "i")
+    assert server.last.headers["x-api-version"] == "2022-09-01"
