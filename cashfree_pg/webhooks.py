@@ -10,7 +10,8 @@ Two entry points:
 * ``construct_event(raw_body, signature, timestamp, secret)``: the one to use. It checks the
   signature, refuses a timestamp outside a replay window (``tolerance`` seconds, 300 by
   default), and returns a typed event (``InstrumentWebhookEvent`` for the Token Vault events,
-  ``WebhookEvent`` with ``data`` as a dict for any other type).
+  ``WebhookEvent`` with ``data`` as a dict for any other type). ``InstrumentWebhookEvent`` is a
+  subclass of the official ``cashfree_pg.models.InstrumentWebhookData``.
 * ``verify_signature(signature, raw_body, timestamp, secret)``, behind
   ``Cashfree().PGVerifyWebhookSignature(signature, rawBody, timestamp)``: the official SDK's
   check, with no replay window so existing callers keep working. Returns a ``PGWebhookEvent``
@@ -38,7 +39,14 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from cashfree_pg.exceptions import ApiTypeError, ApiValueError, WebhookSignatureError
 from cashfree_pg.models._base import CashfreeModel, parse_datetime
-from cashfree_pg.models.card_token_details import CardTokenDetails
+from cashfree_pg.models.instrument_webhook import InstrumentWebhook
+from cashfree_pg.models.instrument_webhook_data import InstrumentWebhookData
+from cashfree_pg.models.instrument_webhook_data_entity import (
+    InstrumentWebhookDataEntity,
+    WebhookErrorDetails,
+    WebhookInstrument,
+    WebhookInstrumentMeta,
+)
 
 __all__ = [
     "DEFAULT_TOLERANCE",
@@ -48,7 +56,9 @@ __all__ = [
     "SIGNATURE_HEADER",
     "TIMESTAMP_HEADER",
     "AnyWebhookEvent",
+    "InstrumentWebhook",
     "InstrumentWebhookData",
+    "InstrumentWebhookDataEntity",
     "InstrumentWebhookEvent",
     "PGWebhookEvent",
     "WebhookErrorDetails",
@@ -113,81 +123,20 @@ class PGWebhookEvent:
 # -- typed events -------------------------------------------------------------------------------
 
 
-class WebhookInstrumentMeta(CashfreeModel):
-    """The card behind a webhook's instrument.
-
-    Field names are the webhook's, which differ from the API's ``SavedInstrumentMeta``:
-    ``sub_type`` (not ``card_sub_type``), ``card_par`` at this level, and short ``card_type``
-    values such as ``credit``. Every field is a plain string (or None) so a new value never
-    breaks parsing; unknown fields are kept.
-    """
-
-    card_network: Optional[str] = None
-    card_bank_name: Optional[str] = None
-    card_country: Optional[str] = None
-    card_type: Optional[str] = None
-    sub_type: Optional[str] = None
-    card_par: Optional[str] = None
-    card_token_details: Optional[CardTokenDetails] = None
+# The instrument events' models live in cashfree_pg.models under the official SDK's names
+# (InstrumentWebhook, InstrumentWebhookData, InstrumentWebhookDataEntity); the typed event is the
+# body's model, so whatever code reads from one it reads from the other.
 
 
-class WebhookInstrument(CashfreeModel):
-    """The saved instrument a webhook is about.
-
-    As the API's ``InstrumentEntity`` but with the webhook's names: ``added_at`` (not
-    ``created_at``); ``instrument_status`` is ``ACTIVE`` or ``FAILED``. Use ``instrument_id``
-    (with the event type) to handle a redelivered webhook only once.
-    """
-
-    customer_id: Optional[str] = None
-    afa_reference: Optional[str] = None
-    instrument_id: Optional[str] = None
-    instrument_type: Optional[str] = None
-    instrument_uid: Optional[str] = None
-    instrument_display: Optional[str] = None
-    instrument_status: Optional[str] = None
-    added_at: Optional[str] = None
-    instrument_meta: Optional[WebhookInstrumentMeta] = None
-
-    @property
-    def added_at_datetime(self) -> Optional[datetime]:
-        """``added_at`` as a ``datetime``, or None when it is missing or not a date."""
-        return parse_datetime(self.added_at)
-
-
-class WebhookErrorDetails(CashfreeModel):
-    """Why tokenisation failed (``INSTRUMENT_FAILED_WEBHOOK`` only): ``error_code``,
-    ``error_description`` and ``error_source``."""
-
-    error_code: Optional[str] = None
-    error_description: Optional[str] = None
-    error_source: Optional[str] = None
-
-
-class InstrumentWebhookData(CashfreeModel):
-    """The ``data`` of an instrument event: the ``instrument``, and ``error_details`` when the
-    event is ``INSTRUMENT_FAILED_WEBHOOK``."""
-
-    instrument: Optional[WebhookInstrument] = None
-    error_details: Optional[WebhookErrorDetails] = None
-
-
-class InstrumentWebhookEvent(CashfreeModel):
+class InstrumentWebhookEvent(InstrumentWebhookData):
     """A verified ``INSTRUMENT_ACTIVE_WEBHOOK`` or ``INSTRUMENT_FAILED_WEBHOOK``.
 
-    ``type``, ``event_time`` (as sent, ISO-8601 text) and ``data`` (``InstrumentWebhookData``).
-    Every field is optional so a partial payload still parses; unknown fields are kept and come
-    back out of ``to_dict()``.
+    ``type``, ``event_time`` (as sent, ISO-8601 text; ``event_time_datetime`` parses it) and
+    ``data`` (``InstrumentWebhookDataEntity``: ``instrument`` and ``error_details``). A subclass of
+    the official ``cashfree_pg.models.InstrumentWebhookData``, so it can be passed wherever that
+    is expected (``InstrumentWebhook(data=event)``). Every field is optional so a partial payload
+    still parses; unknown fields are kept and come back out of ``to_dict()``.
     """
-
-    type: Optional[str] = None
-    event_time: Optional[str] = None
-    data: Optional[InstrumentWebhookData] = None
-
-    @property
-    def event_time_datetime(self) -> Optional[datetime]:
-        """``event_time`` as a ``datetime``, or None when it is missing or not a date."""
-        return parse_datetime(self.event_time)
 
 
 class WebhookEvent(CashfreeModel):

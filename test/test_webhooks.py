@@ -476,3 +476,47 @@ def test_webhook_signature_error_is_an_open_api_exception() -> None:
 def test_importing_the_sdk_does_not_import_the_webhooks_module() -> None:
     code = "import sys, cashfree_pg; assert 'cashfree_pg.webhooks' not in sys.modules, 'webhooks imported eagerly'"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# -- the official SDK's instrument webhook models -----------------------------------------------
+
+
+def test_the_typed_event_is_the_official_body_model_with_the_same_data() -> None:
+    from cashfree_pg.models import (
+        InstrumentEntity,
+        InstrumentWebhook,
+        InstrumentWebhookData,
+        InstrumentWebhookDataEntity,
+        SavedInstrumentMeta,
+    )
+
+    ts = now_s()
+    body = dumps(ACTIVE)
+    event = construct_event(body, sign(ts, body), ts, SECRET)
+    official = InstrumentWebhookData.from_json(body)
+    assert isinstance(event, InstrumentWebhookData)
+    assert isinstance(event.data, InstrumentWebhookDataEntity)
+    assert isinstance(event.data.instrument, InstrumentEntity)
+    assert isinstance(event.data.instrument.instrument_meta, SavedInstrumentMeta)
+    assert event.to_dict() == official.to_dict() == ACTIVE
+    assert official.data is not None and official.data.instrument is not None
+    meta = official.data.instrument.instrument_meta
+    assert meta is not None and (meta.card_par, meta.sub_type) == ("50012ADWQZJKHCLXLT61QTYD5QNX1", "R")
+    assert official.data.instrument.added_at == "2022-04-14T10:42:59+05:30"
+    # The official envelope wraps the body under "data", built from a dict or from the event.
+    envelope = InstrumentWebhook.from_dict({"data": ACTIVE})
+    assert envelope is not None and envelope.to_dict() == {"data": ACTIVE}
+    assert InstrumentWebhook(data=event).to_dict() == {"data": ACTIVE}
+    assert json.loads(envelope.to_json()) == {"data": ACTIVE}
+    assert InstrumentWebhook.from_json(envelope.to_json()) == envelope
+    assert "INSTRUMENT_ACTIVE_WEBHOOK" in envelope.to_str()
+
+
+def test_official_entity_model_carries_the_failed_events_error_details() -> None:
+    from cashfree_pg.models.instrument_webhook_data_entity import InstrumentWebhookDataEntity
+
+    entity = InstrumentWebhookDataEntity.from_dict(FAILED["data"])
+    assert entity is not None and entity.error_details is not None
+    assert entity.error_details.error_code == "TOKENIZATION_FAILED"
+    assert entity.instrument is not None and entity.instrument.instrument_status == "FAILED"
+    assert InstrumentWebhookDataEntity.from_dict(None) is None

@@ -24,6 +24,9 @@ _MODULES = {
     "IdempotencyError": "idempotency_error",
     "RateLimitError": "rate_limit_error",
     "ApiError502": "api_error502",
+    "InstrumentWebhook": "instrument_webhook",
+    "InstrumentWebhookData": "instrument_webhook_data",
+    "InstrumentWebhookDataEntity": "instrument_webhook_data_entity",
 }
 
 __all__ = sorted(_MODULES)
@@ -60,5 +63,10 @@ if TYPE_CHECKING:
     )
     from cashfree_pg.models.idempotency_error import IdempotencyError as IdempotencyError
     from cashfree_pg.models.instrument_entity import InstrumentEntity as InstrumentEntity
+    from cashfree_pg.models.instrument_webhook import InstrumentWebhook as InstrumentWebhook
+    from cashfree_pg.models.instrument_webhook_data import InstrumentWebhookData as InstrumentWebhookData
+    from cashfree_pg.models.instrument_webhook_data_entity import (
+        InstrumentWebhookDataEntity as InstrumentWebhookDataEntity,
+    )
     from cashfree_pg.models.rate_limit_error import RateLimitError as RateLimitError
     from cashfree_pg.models.saved_instrument_meta import SavedInstrumentMeta as SavedInstrumentMeta
