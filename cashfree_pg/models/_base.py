@@ -1,13 +1,42 @@
-"""What every model shares: unknown fields kept, and the official SDK's dict/JSON helpers."""
+"""What every model shares: unknown fields kept, values of an unexpected JSON type kept, and the
+official SDK's dict/JSON helpers."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any, Dict, Optional, Type, TypeVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler
+from pydantic_core import CoreSchema, core_schema
+from typing_extensions import Annotated
 
 M = TypeVar("M", bound="CashfreeModel")
+
+
+class _KeepAsSent:
+    """Field marker: validate as the annotated type when the value fits it, else keep the value
+    exactly as sent.
+
+    The service's document types most fields but its schemas are open (no ``required``, no
+    ``additionalProperties: false``, some values left untyped), and an answer must never fail
+    to decode over a value the SDK merely expected in another shape. Type checkers see the
+    annotated type; at run time a field may hold the JSON value the service sent instead.
+    The union runs inside pydantic-core (no Python call per field), tried left to right so a
+    value of the expected type is validated once.
+    """
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        return core_schema.union_schema([handler(source), core_schema.any_schema()], mode="left_to_right")
+
+    def __repr__(self) -> str:
+        return "KEEP_AS_SENT"
+
+
+#: ``Annotated[Optional[str], KEEP_AS_SENT]``: a typed field that never fails validation.
+KEEP_AS_SENT = _KeepAsSent()
+
+#: A documented string field: a string as sent, ``None`` when absent, any other JSON value kept.
+Text = Annotated[Optional[str], KEEP_AS_SENT]
 
 
 class CashfreeModel(BaseModel):

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterator, Optional
+from typing import Any, Iterator
 
-from cashfree_pg.models._base import CashfreeModel
+from cashfree_pg.models._base import CashfreeModel, Text
 
 
 class CardTokenDetails(CashfreeModel):
     """``par`` (payment account reference), ``expiry_month`` and ``expiry_year`` of the token.
 
+    The document leaves this object open (``type: object``, no properties): any key is kept,
+    and a known key whose value is not a string (``{"par": 123}``) keeps the value as sent.
     Also answers ``details["par"]`` and ``details.get("par")``, as the plain dict of the
     official SDK did, so code written against it keeps working.
     """
 
-    par: Optional[str] = None
-    expiry_month: Optional[str] = None
-    expiry_year: Optional[str] = None
+    par: Text = None
+    expiry_month: Text = None
+    expiry_year: Text = None
 
     def __getitem__(self, key: str) -> Any:
         data = self.to_dict()

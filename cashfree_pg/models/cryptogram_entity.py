@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, Optional
+from typing import Any, Dict
 
 from cashfree_pg._redact import CARD_FIELDS, mask_card_field
-from cashfree_pg.models._base import CashfreeModel
+from cashfree_pg.models._base import CashfreeModel, Text
 
 
 class CryptogramEntity(CashfreeModel):
@@ -16,23 +16,28 @@ class CryptogramEntity(CashfreeModel):
     Never store the cryptogram: it is single-use and short-lived.
     """
 
-    instrument_id: Optional[str] = None
-    token_requestor_id: Optional[str] = None
-    card_number: Optional[str] = None
-    card_expiry_mm: Optional[str] = None
-    card_expiry_yy: Optional[str] = None
-    cryptogram: Optional[str] = None
-    card_display: Optional[str] = None
+    instrument_id: Text = None
+    token_requestor_id: Text = None
+    card_number: Text = None
+    card_expiry_mm: Text = None
+    card_expiry_yy: Text = None
+    cryptogram: Text = None
+    card_display: Text = None
 
     def _safe_dict(self) -> Dict[str, Any]:
         data = self.to_dict()
         for name in CARD_FIELDS:
             if data.get(name) is not None:
-                data[name] = mask_card_field(name, data[name])
+                data[name] = _masked(name, data[name])
         return data
 
     def __repr_args__(self) -> Any:
         for name, value in super().__repr_args__():
-            if name in CARD_FIELDS and isinstance(value, str):
-                value = mask_card_field(name, value)
+            if name in CARD_FIELDS and value is not None:
+                value = _masked(name, value)
             yield name, value
+
+
+def _masked(name: str, value: Any) -> str:
+    # A value kept as sent may be a number or an object: masked whole, whatever its type.
+    return mask_card_field(name, value if isinstance(value, str) else "")
