@@ -2,6 +2,9 @@
 
 Every place that turns a request, a response or an exception into text goes through here, so
 there is exactly one list of what is sensitive.
+
+Every pattern here is linear in the length of the text (no nested repetition that can backtrack
+over the same characters twice): a hostile server chooses the text these functions read.
 """
 
 from __future__ import annotations
@@ -16,26 +19,57 @@ SECRET_HEADERS = frozenset({"x-client-secret", "x-client-signature", "x-partner-
 #: JSON fields whose values are card data (a network token and a one-time cryptogram).
 CARD_FIELDS = ("card_number", "cryptogram")
 
+#: What a masked value shows in place of the hidden characters.
+MASK = "****"
+
+# Names whose value is hidden when they appear as `name=value`, `name: value`, `"name": "value"`,
+# `'name': 'value'` or `name value`: the card fields and the credentials (in any of the spellings
+# the SDK, the headers and the official SDK use: client_secret, x-client-secret, XClientSecret...).
+_NAMES = r"card[-_]?number|cryptogram|(?:x[-_]?)?(?:client[-_]?secret|client[-_]?signature|partner[-_]?api[-_]?key)"
+# Cheap substring tests (on the lower-cased text) that decide whether the field pattern can match.
+_NAME_HINTS = ("number", "cryptogram", "secret", "signature", "key")
+# A value after `name` plus spaces (no `:` or `=`) is hidden only if it looks like data rather than
+# the next word of a sentence ("cryptogram expired"): at least this long, with a digit, an upper-case
+# letter after the first character, or one of + / = (base64).
+_MIN_DATA_WORD = 8
+# Values that hide nothing (and keep a JSON body valid when left as they are).
+_NOTHING = frozenset({"null", "none", "true", "false", ""})
+# C0 and C1 controls, DEL, the Unicode line and paragraph separators and the bidirectional
+# overrides: characters that can end a log line, move the cursor or reorder what a reader sees.
+_CONTROLS = "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]"
+
 
 @cache
-def _patterns() -> Tuple[Pattern[str], Pattern[str], Pattern[str]]:
+def _patterns() -> Tuple[Pattern[str], Pattern[str], Pattern[str], Pattern[str]]:
     # Compiled on first use: a call that succeeds never needs them.
     return (
-        # A bare run of 13-19 digits looks like a card number or network token wherever it appears.
-        re.compile(r"(?<![0-9A-Za-z])\d{9,15}(\d{4})(?![0-9A-Za-z])"),
-        re.compile(r'("(?:card_number|cryptogram)"\s*:\s*")([^"]*)(")'),
-        # The same fields as they appear in a Python repr (single quotes) or key=value text.
-        re.compile(r"""((?:'|\b)(?:card_number|cryptogram)(?:'\s*:\s*|=)')([^']*)(')"""),
+        # 13 to 19 digits, a single space, dash or line break allowed between any two of them
+        # (4111 1111 1111 1111, 4111-1111-1111-1111): a card number or network token wherever it is.
+        re.compile(r"(?<![0-9A-Za-z])[0-9](?:[\s-]?[0-9]){12,18}(?![0-9A-Za-z])"),
+        re.compile(
+            r"(?<![A-Za-z0-9])(" + _NAMES + r")(?![A-Za-z0-9_])"  # the name, not part of a longer word
+            r"(\\?[\"']?(?:\s*([:=])\s*|\s+))"  # its closing quote (maybe escaped), then `:`, `=` or spaces
+            r"(?:\"((?:[^\"\\]|\\.)*)\""  # a double-quoted value (JSON escapes skipped)
+            r"|'((?:[^'\\]|\\.)*)'"  # a single-quoted value (a repr)
+            r"|(\\?[\"']?)([^\s\"'\\,;&(){}\[\]<>]+))",  # a bare value, maybe after an escaped quote
+            re.IGNORECASE,
+        ),
+        # User information in a URL: scheme://user:password@host or scheme://token@host.
+        re.compile(r"://([^/?#\s@]+)@"),
+        re.compile(_CONTROLS),
     )
 
 
 def mask(value: Optional[str], keep_last: int = 0) -> str:
-    """``****`` plus at most the last ``keep_last`` characters (none for short values)."""
+    """``****`` plus the last ``keep_last`` characters, shown only when that is under half the value.
+
+    A value of ``2 * keep_last`` characters or fewer shows nothing of itself.
+    """
     if not value:
-        return "****"
+        return MASK
     if keep_last and len(value) > 2 * keep_last:
-        return "****" + value[-keep_last:]
-    return "****"
+        return MASK + value[-keep_last:]
+    return MASK
 
 
 def mask_card_field(name: str, value: Optional[str]) -> str:
@@ -43,20 +77,95 @@ def mask_card_field(name: str, value: Optional[str]) -> str:
     return mask(value, 4 if name == "card_number" else 0)
 
 
+def mask_url(url: Optional[str]) -> str:
+    """``url`` with its password (or a user name given alone, often a token) replaced by ``****``.
+
+    ``http://user:pass@host:3128`` becomes ``http://user:****@host:3128``; a URL without user
+    information is returned as it is. Never raises, whatever the text.
+    """
+    if not url:
+        return ""
+    if "://" not in url:  # host:port form, as some proxy settings are written
+        authority, slash, rest = url.partition("/")
+        return _mask_userinfo(authority) + slash + rest if "@" in authority else url
+    return _patterns()[2].sub(_mask_url_userinfo, url, count=1)
+
+
+def _mask_url_userinfo(m: re.Match[str]) -> str:
+    return "://" + _mask_userinfo(m.group(1) + "@")
+
+
+def _mask_userinfo(authority: str) -> str:
+    # `userinfo@host`: the user name stays (it helps to tell proxies apart), the password goes.
+    userinfo, _, host = authority.rpartition("@")
+    user, colon, _password = userinfo.partition(":")
+    return (user + ":" + MASK if colon else MASK) + "@" + host
+
+
+def safe_text(text: str) -> str:
+    """``text`` with control characters shown as escapes (``\\x1b``, ``\\n``, ``\\u2028``...).
+
+    Text a server chose (a message, a reason phrase) can then go into a log line or an exception
+    message without ending the line, forging another one or driving the reader's terminal.
+    """
+    controls = _patterns()[3]
+    if controls.search(text) is None:
+        return text
+    return controls.sub(_escape, text)
+
+
+_SHORT_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(m: re.Match[str]) -> str:
+    char = m.group()
+    code = ord(char)
+    return _SHORT_ESCAPES.get(char) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+
+
 def redact_text(text: str) -> str:
-    """Mask card fields in a JSON body or a repr, and anything shaped like a card number."""
-    pan, json_field, repr_field = _patterns()
-    if "card_number" in text or "cryptogram" in text:
+    """``text`` made safe to show: card numbers, card fields, credentials and URL passwords masked,
+    control characters escaped (see :func:`safe_text`).
 
-        def _sub(m: re.Match[str]) -> str:
-            name = "card_number" if "card_number" in m.group(1) else "cryptogram"
-            return m.group(1) + mask_card_field(name, m.group(2)) + m.group(3)
+    Linear in the length of ``text``; text with nothing to mask comes back unchanged.
+    """
+    pan, field, userinfo, _controls = _patterns()
+    # Card numbers first, so that a named field already holding ``****1234`` is left as it is.
+    text = pan.sub(_mask_pan, text)
+    lowered = text.lower()
+    if any(hint in lowered for hint in _NAME_HINTS):
+        text = field.sub(_mask_field, text)
+    if "@" in text:
+        text = userinfo.sub(_mask_url_userinfo, text)
+    return safe_text(text)
 
-        text = repr_field.sub(_sub, json_field.sub(_sub, text))
-    # After the named fields, so that a masked card number keeps its last four digits.
-    return pan.sub(r"****\1", text)
+
+def _mask_pan(m: re.Match[str]) -> str:
+    return MASK + re.sub("[^0-9]", "", m.group())[-4:]
+
+
+def _looks_like_data(word: str) -> bool:
+    return len(word) >= _MIN_DATA_WORD and (
+        any(c.isdigit() or c in "+/=" for c in word) or any(c.isupper() for c in word[1:])
+    )
+
+
+def _mask_field(m: re.Match[str]) -> str:
+    name, separator, assign, double_quoted, single_quoted, opening, bare = m.groups()
+    keep = 4 if name.lower().startswith("card") else 0
+    if double_quoted is not None:
+        value, shown = double_quoted, '"{}"'
+    elif single_quoted is not None:
+        value, shown = single_quoted, "'{}'"
+    else:
+        value, shown = bare, opening + "{}"
+        if assign is None and not _looks_like_data(value):
+            return m.group()  # `cryptogram expired`: a word of a sentence, not a value
+    if value.lower() in _NOTHING or (keep and re.fullmatch(r"\*{4}[0-9]{0,4}", value)):
+        return m.group()  # nothing to hide, or a card number masked already (it keeps its last four)
+    return name + separator + shown.format(mask(value, keep))
 
 
 def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
     """A copy of ``headers`` with every credential value replaced by ``****``."""
-    return {k: ("****" if k.lower() in SECRET_HEADERS else v) for k, v in headers.items()}
+    return {k: (MASK if k.lower() in SECRET_HEADERS else v) for k, v in headers.items()}

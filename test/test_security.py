@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import ssl
 from typing import Any, Iterator, List
@@ -138,7 +139,7 @@ def test_debug_log_across_every_operation_and_error_shows_no_secret(
         Reply(503, echo_card),
         Reply(200, SEED_CRYPTOGRAM),
         Reply(400, echo_card),
-        Reply(200, dict(SEED_CRYPTOGRAM, card_expiry_mm=1)),
+        Reply(200, json.dumps(SEED_CRYPTOGRAM)[:-2]),  # cut short: a decode error over card data
     )
     client = _secret_client(server)
     shown: List[str] = [repr(client), str(client), repr(client.configuration), str(client.configuration)]
@@ -280,7 +281,7 @@ def test_debug_log_across_every_kind_of_error_shows_no_secret(
     replies += [
         Reply(429, body, {"Retry-After": "120"}),
         Reply(502, f"<html>{SEED_CRYPTOGRAM['cryptogram']}</html>", {"Content-Type": "text/html"}),
-        Reply(200, dict(card, card_expiry_mm=["not", "a", "string"])),
+        Reply(200, json.dumps(card)[:-2]),
         Reply(action="drop"),
         Reply(200, SEED_CRYPTOGRAM, action="stall", delay=0.3),
     ]
@@ -313,3 +314,88 @@ def test_a_ca_directory_is_trusted_too(https_server: ScriptedServer, ca: trustme
     shutil.copy(pem, certs / f"{digest.stdout.strip()}.0")
     response = _client(https_server, ssl_ca_cert=str(certs)).PGCustomerFetchInstrument("2022-09-01", "c", "i")
     assert response.status_code == 200
+
+
+# -- text a server chooses: card numbers in any form, forged log lines ---------------------------
+
+FORGED = "bad\r\n2024-01-01 INFO cashfree_pg: payment captured\x1b[2K\x85\u2028\u202e"
+RAW_CONTROLS = [chr(c) for c in (*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029, 0x202A, 0x202E, 0x2066)]
+
+
+def _one_raw_answer(raw: bytes) -> Iterator[str]:
+    """A loopback server that answers one request with ``raw`` bytes, as no well-behaved server would."""
+    import socket
+    import threading
+
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def serve() -> None:
+        conn, _ = listener.accept()
+        with conn:
+            data = b""
+            while b"\r\n\r\n" not in data:
+                chunk = conn.recv(4096)
+                if not chunk:
+                    return
+                data += chunk
+            conn.sendall(raw)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        listener.close()
+        thread.join(timeout=5)
+
+
+def _shown(exc: BaseException, caplog: pytest.LogCaptureFixture) -> List[str]:
+    return [str(exc), repr(exc), *(r.getMessage() for r in caplog.records)]
+
+
+_CARD = SEED_CRYPTOGRAM["card_number"]
+_CRYPTOGRAM = SEED_CRYPTOGRAM["cryptogram"]
+
+
+@pytest.mark.parametrize(
+    ("card_text", "hidden"),
+    [
+        ("4111 1111 1111 1111", "4111 1111 1111"),
+        ("4111-1111-1111-1111", "4111-1111-1111"),
+        (f"card_number={_CARD}", _CARD[:-4]),
+        (f"cryptogram={_CRYPTOGRAM}", _CRYPTOGRAM),
+        (f"cryptogram: {_CRYPTOGRAM}", _CRYPTOGRAM),
+        (f"cryptogram {_CRYPTOGRAM}", _CRYPTOGRAM),
+    ],
+)
+def test_card_data_in_a_server_message_is_masked_in_any_form(
+    server: ScriptedServer, caplog: pytest.LogCaptureFixture, card_text: str, hidden: str
+) -> None:
+    server.reply(Reply(400, {"message": f"rejected {card_text} now", "code": card_text, "type": "t"}))
+    with caplog.at_level(logging.DEBUG), pytest.raises(ApiException) as info:
+        make_client(server, max_retries=0).PGCustomerInstrumentsFetchCryptogram("2022-09-01", "c", "i")
+    for text in _shown(info.value, caplog):
+        assert hidden not in text
+    assert "rejected" in str(info.value) and "****" in str(info.value)
+
+
+def test_a_server_message_cannot_forge_a_log_line(server: ScriptedServer, caplog: pytest.LogCaptureFixture) -> None:
+    server.reply(Reply(400, {"message": FORGED, "code": "x\ny", "type": "t\x1b"}))
+    with caplog.at_level(logging.DEBUG), pytest.raises(ApiException) as info:
+        make_client(server, max_retries=0).PGCustomerFetchInstrument("2022-09-01", "c", "i")
+    assert "payment captured" in str(info.value) and "\\r\\n" in str(info.value)
+    for text in _shown(info.value, caplog):
+        assert not any(c in text for c in RAW_CONTROLS), text
+
+
+@pytest.mark.parametrize("reason", [b"Bad\x1b[31m Request", b"Bad\x00\x07Request", b"Bad \xc2\x85\xe2\x80\xa8 Request"])
+def test_a_reason_phrase_cannot_forge_a_log_line(caplog: pytest.LogCaptureFixture, reason: bytes) -> None:
+    body = b'{"message": "m", "code": "c", "type": "t"}'
+    raw = b"HTTP/1.1 400 " + reason + b"\r\nContent-Type: application/json\r\nContent-Length: %d\r\n" % len(body)
+    for url in _one_raw_answer(raw + b"Connection: close\r\n\r\n" + body):
+        client = Cashfree(XClientId="id", XClientSecret="s", base_url=url, max_retries=0)
+        with caplog.at_level(logging.DEBUG), pytest.raises(ApiException) as info:
+            client.PGCustomerFetchInstrument("2022-09-01", "c", "i")
+    assert info.value.status == 400 and "Bad" in str(info.value)
+    for text in _shown(info.value, caplog):
+        assert not any(c in text for c in RAW_CONTROLS), text
