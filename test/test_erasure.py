@@ -31,7 +31,7 @@ from cashfree_pg.exceptions import RateLimitException, ServiceException
 from cashfree_pg.models import InstrumentEntity
 from cashfree_pg.testing import MockCashfree
 
-PAN = re.compile(r"\d{12,19}")
+PAN = re.compile(r"(?<![\w-])\d{13,19}(?![\w-])")  # a card number standing alone
 FAST = RetryPolicy(max_retries=1, backoff_initial=0.0, jitter=0.0)
 
 
