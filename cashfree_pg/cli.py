@@ -393,15 +393,14 @@ def _confirm(connection: _Connection, args: argparse.Namespace, what: str) -> bo
     if not connection.production or args.yes:
         return True
     try:
-        terminal = open("/dev/tty", "r+", encoding="utf-8")  # noqa: SIM115 - closed below
+        fd = os.open("/dev/tty", os.O_RDWR | getattr(os, "O_NOCTTY", 0))
     except OSError:
         raise _CliError(
             f"this would {what} in PRODUCTION ({connection.host}); confirm on a terminal, or pass --yes"
         ) from None
-    with terminal:
-        terminal.write(f"This will {what} in PRODUCTION ({connection.host}).\nType yes to go on: ")
-        terminal.flush()
-        answer = terminal.readline()
+    with open(fd, "r+b", buffering=0) as terminal:  # unbuffered: a terminal cannot seek
+        terminal.write(f"This will {what} in PRODUCTION ({connection.host}).\nType yes to go on: ".encode())
+        answer = terminal.readline().decode("utf-8", "replace")
     return answer.strip().lower() == "yes"
 
 
@@ -419,7 +418,8 @@ def _print_json(data: Any) -> None:
 
     from cashfree_pg._redact import redact_text
 
-    print(redact_text(json.dumps(data, indent=2, ensure_ascii=False)))
+    # Line by line: the masking also escapes control characters, newlines included.
+    print("\n".join(redact_text(line) for line in json.dumps(data, indent=2, ensure_ascii=False).splitlines()))
 
 
 def _card_row(instrument: Any) -> Dict[str, str]:

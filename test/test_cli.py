@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import queue
@@ -12,12 +13,13 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Dict, List
+from typing import Dict, Iterator, List
 
 import pytest
 
 from cashfree_pg import Cashfree, RetryPolicy
 from cashfree_pg.cli import main
+from cashfree_pg.testing import MockCashfree
 from test.scripted_server import SEED_CRYPTOGRAM, SEED_INSTRUMENT
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -313,3 +315,302 @@ def test_python_dash_m_entry(monkeypatch: pytest.MonkeyPatch, capsys: pytest.Cap
         runpy.run_path(str(ROOT / "cashfree_pg" / "__main__.py"), run_name="__main__")
     assert info.value.code == 0
     assert capsys.readouterr().out.startswith("cashfree_pg ")
+
+
+# -- operations: instruments and erase ------------------------------------------------------
+
+NETWORK_TOKEN = {"card_number": "4111111111111111", "cryptogram": "Q1JZUFRPR1JBTS1TRUNSRVQ="}
+
+
+@pytest.fixture
+def ops_mock(monkeypatch: pytest.MonkeyPatch) -> Iterator[MockCashfree]:
+    """A mock the environment points at, as an operator's shell would (no class attributes)."""
+    with MockCashfree() as mock:
+        for name in [k for k in os.environ if k.startswith("CASHFREE_")]:
+            monkeypatch.delenv(name)
+        for name, value in mock.environ().items():
+            monkeypatch.setenv(name, value)
+        yield mock
+
+
+def _saved(mock: MockCashfree, customer_id: str, n: int = 2) -> List[str]:
+    return [str(mock.add_instrument(customer_id, network_token=NETWORK_TOKEN).instrument_id) for _ in range(n)]
+
+
+def _no_card_data(text: str) -> None:
+    assert NETWORK_TOKEN["card_number"] not in text and NETWORK_TOKEN["cryptogram"] not in text
+    assert "cryptogram" not in text.lower()
+
+
+def test_instruments_list_show_and_delete(ops_mock: MockCashfree, capsys: pytest.CaptureFixture[str]) -> None:
+    first, second = _saved(ops_mock, "cust_1")
+    assert main(["instruments", "list", "cust_1"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].split()[:3] == ["INSTRUMENT", "ID", "DISPLAY"]
+    assert first in out and second in out and "VISA" in out and "xxxxxxxxxxxx" in out
+    assert main(["instruments", "list", "cust_1", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert sorted(i["instrument_id"] for i in listed) == sorted([first, second])
+    assert main(["instruments", "show", "cust_1", first, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["instrument_status"] == "ACTIVE"
+    assert main(["instruments", "show", "cust_1", first]) == 0
+    assert "status:" in capsys.readouterr().out
+    assert main(["instruments", "delete", "cust_1", first]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"Deleted instrument {first}") and "request_id=" in out
+    assert ops_mock.instrument(first).instrument_status == "INACTIVE"
+    assert ops_mock.instrument(second).instrument_status == "ACTIVE"
+    assert main(["instruments", "list", "cust_2"]) == 0
+    assert "No saved cards for customer cust_2" in capsys.readouterr().out
+
+
+def test_instruments_errors_are_one_line_with_the_request_id(
+    ops_mock: MockCashfree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["instruments", "show", "cust_1", "no-such-card"]) == 1
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert "NotFoundException" in err and ops_mock.requests[-1].headers["x-request-id"] in err
+    assert main(["instruments", "delete", "cust_1", "no-such-card"]) == 1
+    assert "404" in capsys.readouterr().err
+    (card,) = _saved(ops_mock, "cust_1", 1)
+    ops_mock.set_instrument_status(card, "INACTIVE")
+    assert main(["instruments", "delete", "cust_1", card, "--json"]) == 0  # deleted before: done
+    assert json.loads(capsys.readouterr().out)["outcome"] == "already_inactive"
+
+
+def test_no_verb_prints_a_cryptogram(
+    ops_mock: MockCashfree, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    first, second = _saved(ops_mock, "cust_1")
+    for argv in (
+        ["instruments", "list", "cust_1"],
+        ["instruments", "list", "cust_1", "--json"],
+        ["instruments", "show", "cust_1", first],
+        ["instruments", "show", "cust_1", first, "--json"],
+        ["erase", "cust_1", "--dry-run", "--json"],
+        ["instruments", "delete", "cust_1", first, "--json"],
+        ["erase", "cust_1", "--audit-log", str(tmp_path / "a.jsonl")],
+    ):
+        assert main(argv) == 0, argv
+        captured = capsys.readouterr()
+        _no_card_data(captured.out + captured.err)
+    _no_card_data((tmp_path / "a.jsonl").read_text())
+    with pytest.raises(SystemExit) as info:
+        main(["instruments", "cryptogram", "cust_1", second])
+    assert info.value.code == 2
+
+
+def test_credentials_come_from_the_environment_only(
+    ops_mock: MockCashfree, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("CASHFREE_CLIENT_SECRET")
+    assert main(["instruments", "list", "cust_1"]) == 2
+    err = capsys.readouterr().err
+    assert "CASHFREE_CLIENT_SECRET" in err and "command line" in err
+    for flag in ("--client-secret", "--client-id", "--secret"):
+        with pytest.raises(SystemExit) as info:
+            main(["instruments", "list", "cust_1", flag, "x"])
+        assert info.value.code == 2
+    assert ops_mock.requests == []
+
+
+def test_erase_succeeds_with_exit_0_and_json_summary(
+    ops_mock: MockCashfree, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    cards = _saved(ops_mock, "a") + _saved(ops_mock, "b")
+    log = tmp_path / "audit.jsonl"
+    assert main(["erase", "a", "b", "a", "--audit-log", str(log), "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["customers"] == 2 and summary["finished"] == 2 and summary["failed"] == 0
+    assert summary["cards"] == {"deleted": 4} and summary["failures"] == [] and not summary["interrupted"]
+    assert all(ops_mock.instrument(c).instrument_status == "INACTIVE" for c in cards)
+    assert main(["erase", "a", "b", "--audit-log", str(log), "--resume"]) == 0
+    out = capsys.readouterr().out
+    assert "2 skipped" in out and "Audit log:" in out
+
+
+def test_erase_lists_failures_and_exits_1(
+    ops_mock: MockCashfree, capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (card,) = _saved(ops_mock, "a", 1)
+    ops_mock.fail_next(503, times=3, retry_after=0)  # the listing and both retries, without waiting
+    assert main(["erase", "a", "--audit-log", str(tmp_path / "a.jsonl")]) == 1
+    out = capsys.readouterr().out
+    assert "Customers not erased (1):" in out and "a: listing failed: ServiceException" in out
+    assert ops_mock.requests[0].headers["x-request-id"] in out
+    assert ops_mock.instrument(card).instrument_status == "ACTIVE"
+    ops_mock.fail_next(503, times=3, retry_after=0)
+    assert main(["erase", "a", "--audit-log", str(tmp_path / "a.jsonl"), "--json"]) == 1
+    (failure,) = json.loads(capsys.readouterr().out)["failures"]
+    assert failure["customer_id"] == "a" and failure["error"].startswith("listing failed")
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["erase", "--audit-log", "x.jsonl"], "give customer ids"),
+        (["erase", "a", "--from", "ids.txt", "--audit-log", "x.jsonl"], "not both"),
+        (["erase", "a"], "--audit-log FILE is required"),
+        (["erase", "a", "--dry-run", "--resume"], "--resume needs"),
+        (["erase", "--from", "missing.txt", "--dry-run"], "cannot read"),
+        (["erase", "--from", "bad.csv", "--dry-run"], "no customer_id column"),
+        (["erase", "--from", "holes.csv", "--dry-run"], "line 3: empty customer_id"),
+    ],
+)
+def test_erase_usage_errors_exit_2(
+    ops_mock: MockCashfree,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    argv: List[str],
+    message: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "ids.txt").write_text("a\n")
+    (tmp_path / "bad.csv").write_text("id,name\n1,x\n")
+    (tmp_path / "holes.csv").write_text("name,customer_id\nx,a\ny,\n")
+    assert main(argv) == 2
+    assert message in capsys.readouterr().err
+    assert ops_mock.requests == []
+
+
+def test_erase_concurrency_is_checked(capsys: pytest.CaptureFixture[str]) -> None:
+    for bad in ("0", "65", "two"):
+        with pytest.raises(SystemExit) as info:
+            main(["erase", "a", "--dry-run", "--concurrency", bad])
+        assert info.value.code == 2
+    assert "from 1 to 64" in capsys.readouterr().err
+
+
+def test_erase_reads_ids_from_a_csv_file_or_standard_input(
+    ops_mock: MockCashfree, capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for c in ("a", "b", "c"):
+        _saved(ops_mock, c, 1)
+    table = tmp_path / "closed.csv"
+    table.write_text('\ufeffname,customer_id\n"Doe, J",a\nx,b\n\nx,b\n', encoding="utf-8")
+    assert main(["erase", "--from", str(table), "--dry-run", "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["customers"] == 2 and summary["cards"] == {"would_delete": 2}
+    monkeypatch.setattr(sys, "stdin", io.StringIO("a\n\n c \n"))
+    assert main(["erase", "--from", "-", "--audit-log", str(tmp_path / "a.jsonl")]) == 0
+    assert "Erased 2 of 2 customers" in capsys.readouterr().out
+    assert [i.instrument_status for i in ops_mock.instruments("b")] == ["ACTIVE"]  # only the dry run saw b
+
+
+def test_erase_progress_only_when_asked_off_a_terminal(
+    ops_mock: MockCashfree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["erase", "a", "b", "--dry-run"]) == 0
+    assert capsys.readouterr().err == ""
+    assert main(["erase", "a", "b", "--dry-run", "--progress"]) == 0
+    err = capsys.readouterr().err
+    assert "2/2 customers" in err and "/s" in err and "left" in err
+
+
+def _ops_env(mock: MockCashfree, **extra: str) -> Dict[str, str]:
+    return {**_env(), **mock.environ(), **extra}
+
+
+def test_production_needs_yes_without_a_terminal(tmp_path: Path) -> None:
+    with MockCashfree() as mock:
+        (card,) = _saved(mock, "a", 1)
+        env = _ops_env(mock, CASHFREE_ENVIRONMENT="production")
+        argv = [sys.executable, "-m", "cashfree_pg", "erase", "a", "--audit-log", str(tmp_path / "a.jsonl")]
+        # A new session has no controlling terminal: nobody can confirm, so nothing is done.
+        out = subprocess.run(
+            argv, env=env, capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL, start_new_session=True
+        )
+        assert out.returncode == 2 and "PRODUCTION" in out.stderr and "--yes" in out.stderr
+        assert mock.requests == [] and mock.instrument(card).instrument_status == "ACTIVE"
+        out = subprocess.run(
+            [*argv, "--yes"], env=env, capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL
+        )
+        assert out.returncode == 0, out.stderr
+        assert mock.instrument(card).instrument_status == "INACTIVE"
+
+
+# Runs the command with the pseudo-terminal (argv[1]) as its controlling terminal.
+_ON_TERMINAL = (
+    "import os, sys; os.close(os.open(sys.argv[1], os.O_RDWR)); "
+    "os.execv(sys.executable, [sys.executable, '-m', 'cashfree_pg', *sys.argv[2:]])"
+)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="pseudo-terminal as controlling terminal: Linux")
+@pytest.mark.parametrize(("answer", "status"), [("yes", 0), ("no", 1)])
+def test_production_asks_on_the_terminal(tmp_path: Path, answer: str, status: int) -> None:
+    import select
+
+    with MockCashfree() as mock:
+        (card,) = _saved(mock, "a", 1)
+        main_fd, terminal_fd = os.openpty()
+        terminal = os.ttyname(terminal_fd)
+        proc = subprocess.Popen(
+            [sys.executable, "-c", _ON_TERMINAL, terminal, "instruments", "delete", "a", card],
+            env=_ops_env(mock, CASHFREE_ENVIRONMENT="production"),
+            stdin=subprocess.DEVNULL,  # the answer must come from the terminal, not standard input
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
+        shown = b""
+        deadline = time.monotonic() + 20
+        while b"Type yes" not in shown and time.monotonic() < deadline:
+            if select.select([main_fd], [], [], 0.5)[0]:
+                shown += os.read(main_fd, 1024)
+        os.write(main_fd, answer.encode() + b"\n")
+        _, err = proc.communicate(timeout=20)
+        os.close(terminal_fd)
+        os.close(main_fd)
+        assert b"PRODUCTION" in shown and card.encode() in shown
+        assert proc.returncode == status, err
+        deleted = mock.instrument(card).instrument_status == "INACTIVE"
+        assert deleted == (answer == "yes")
+        assert ("Cancelled" in err) == (answer == "no")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child process")
+def test_ctrl_c_finishes_in_flight_deletes_writes_the_summary_exits_130_and_resume_completes(tmp_path: Path) -> None:
+    import signal
+
+    with MockCashfree() as mock:
+        customers = [f"c{i}" for i in range(8)]
+        cards = [card for c in customers for card in _saved(mock, c)]
+        log = tmp_path / "audit.jsonl"
+        mock.stall_next(0.25, times=12)  # slow requests: the job is still running when interrupted
+        argv = [sys.executable, "-m", "cashfree_pg", "erase", *customers, "--audit-log", str(log)]
+        proc = subprocess.Popen(
+            [*argv, "--concurrency", "2"],
+            env=_ops_env(mock),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        deadline = time.monotonic() + 20
+        while not any(r.method == "DELETE" for r in mock.requests) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+        assert proc.returncode == 130, err
+        assert "Stopping after the deletes in flight finish" in err and "Traceback" not in err
+        assert "Interrupted:" in out and "--resume" in out
+        records = [json.loads(line) for line in log.read_text().splitlines()]
+        assert any(r["event"] == "instrument" and r["outcome"] == "deleted" for r in records)
+        assert not any(r.get("outcome") == "failed" for r in records)  # stopped, not failed
+        assert sum(1 for c in cards if mock.instrument(c).instrument_status == "INACTIVE") < len(cards)
+
+        rerun = subprocess.run(
+            [*argv, "--resume"],
+            env=_ops_env(mock),
+            capture_output=True,
+            text=True,
+            timeout=60,
+            stdin=subprocess.DEVNULL,
+        )
+        assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+        assert all(mock.instrument(c).instrument_status == "INACTIVE" for c in cards)
+        assert all(mock.delete_count(c) == 1 for c in cards)  # nothing acted on twice
