@@ -178,9 +178,21 @@ def test_list_returns_the_customers_active_instruments(cashfree_mock: MockCashfr
     assert got.status_code == 200
     assert [i.instrument_id for i in got.data] == [a.instrument_id, b.instrument_id]
     assert cf.PGCustomerFetchInstruments(customer_id="nobody", instrument_type="card").data == []
-    assert cf.PGCustomerFetchInstruments(customer_id="cust_1", instrument_type="upi").data == []
     status, _, body = raw(cashfree_mock, "GET", "/customers/cust_1/instruments", auth(cashfree_mock))
     assert status == 400 and body["type"] == "invalid_request_error"
+
+
+@pytest.mark.parametrize("instrument_type", ["upi", "CARD", "card "])
+def test_undocumented_instrument_type_is_the_documented_400(cashfree_mock: MockCashfree, instrument_type: str) -> None:
+    cashfree_mock.add_instrument("cust_1")
+    with pytest.raises(BadRequestException) as info:
+        client(cashfree_mock).PGCustomerFetchInstruments(customer_id="cust_1", instrument_type=instrument_type)
+    assert (info.value.status, info.value.type, info.value.code) == (
+        400,
+        "invalid_request_error",
+        "instrument_type_invalid",
+    )
+    assert info.value.attempts == 1 and "card" in (info.value.message or "")
 
 
 def test_fetch_of_unknown_or_other_customers_instrument_is_404(cashfree_mock: MockCashfree) -> None:
@@ -275,37 +287,129 @@ def test_path_values_are_percent_decoded(cashfree_mock: MockCashfree) -> None:
 # -- what the service checks --------------------------------------------------------------------
 
 
-def test_wrong_or_missing_credentials_are_401(cashfree_mock: MockCashfree) -> None:
-    card = cashfree_mock.add_instrument("cust_1")
-    with pytest.raises(UnauthorizedException) as info:
-        client(cashfree_mock, XClientSecret="wrong").PGCustomerFetchInstrument(
-            customer_id="cust_1", instrument_id=card.instrument_id
-        )
-    assert (info.value.code, info.value.type, info.value.message) == (
-        "request_failed",
-        "authentication_error",
-        "authentication Failed",
-    )
-    with pytest.raises(UnauthorizedException):
-        client(cashfree_mock, XClientId="someone_else").PGCustomerFetchInstruments(
-            customer_id="c", instrument_type="card"
-        )
-    status, headers, body = raw(
-        cashfree_mock, "GET", "/customers/cust_1/instruments?instrument_type=card", {"x-api-version": V}
-    )
-    assert status == 401 and body["type"] == "authentication_error"
+LIST = "/customers/c/instruments?instrument_type=card"
+DOCUMENTED_SETS = [
+    {"x-client-id": "id", "x-client-secret": "secret"},
+    {"x-client-id": "id", "x-partner-apikey": "key"},
+    {"x-client-id": "id", "x-client-signature": "signature"},
+    {"x-partner-merchantid": "merchant", "x-partner-apikey": "key"},
+]
+
+
+@pytest.mark.parametrize("credentials", DOCUMENTED_SETS)
+def test_any_documented_credentials_are_accepted_by_default(
+    cashfree_mock: MockCashfree, credentials: Dict[str, str]
+) -> None:
+    assert cashfree_mock.accepts_any_credentials
+    status, _, body = raw(cashfree_mock, "GET", LIST, {**credentials, "x-api-version": V})
+    assert (status, body) == (200, [])
+
+
+@pytest.mark.parametrize(
+    "credentials",
+    [
+        {},
+        {"x-client-id": "id"},
+        {"x-client-secret": "secret"},
+        {"x-partner-apikey": "key"},  # a partner key alone is not a documented set
+        {"x-partner-merchantid": "merchant", "x-client-secret": "secret"},
+        {"x-client-id": "id", "x-client-secret": " "},
+        {"x-client-id": "", "x-client-secret": "secret"},
+    ],
+)
+def test_incomplete_or_empty_credentials_are_401_by_default(
+    cashfree_mock: MockCashfree, credentials: Dict[str, str]
+) -> None:
+    status, headers, body = raw(cashfree_mock, "GET", LIST, {**credentials, "x-api-version": V})
+    assert status == 401 and body == {
+        "message": "authentication Failed",
+        "code": "request_failed",
+        "type": "authentication_error",
+    }
     assert headers["content-type"].startswith("application/json")
 
 
-def test_partner_key_is_accepted_when_configured() -> None:
-    with MockCashfree(partner_api_key="pk_test") as mock:
+def test_the_sdk_with_any_credentials_talks_to_the_default_mock(cashfree_mock: MockCashfree) -> None:
+    card = cashfree_mock.add_instrument("cust_1")
+    cf = Cashfree(XClientId="whatever-the-docs-say", XClientSecret="<your secret>", base_url=cashfree_mock.url)
+    assert cf.PGCustomerFetchInstrument(customer_id="cust_1", instrument_id=card.instrument_id).data == card
+
+
+def test_given_credentials_are_enforced_exactly() -> None:
+    with MockCashfree(client_id="app_1", client_secret="s3cret") as mock:
+        assert not mock.accepts_any_credentials and (mock.client_id, mock.client_secret) == ("app_1", "s3cret")
+        card = mock.add_instrument("cust_1")
+        assert client(mock).PGCustomerFetchInstrument(customer_id="cust_1", instrument_id=card.instrument_id).data
+        for wrong in ({"XClientSecret": "wrong"}, {"XClientId": "someone_else"}):
+            with pytest.raises(UnauthorizedException) as info:
+                client(mock, **wrong).PGCustomerFetchInstrument(customer_id="cust_1", instrument_id=card.instrument_id)
+            assert (info.value.code, info.value.type, info.value.message) == (
+                "request_failed",
+                "authentication_error",
+                "authentication Failed",
+            )
+        # The other documented sets are not accepted either, whatever their values.
+        for other in DOCUMENTED_SETS[1:]:
+            assert raw(mock, "GET", LIST, {**other, "x-api-version": V})[0] == 401
+        assert mock.environ()["CASHFREE_CLIENT_SECRET"] == "s3cret"
+
+
+@pytest.mark.parametrize(
+    ("given", "accepted", "refused"),
+    [
+        (
+            {"client_id": "app_1", "partner_api_key": "pk"},
+            {"x-client-id": "app_1", "x-partner-apikey": "pk"},
+            {"x-client-id": "app_1", "x-partner-apikey": "other"},
+        ),
+        (
+            {"client_id": "app_1", "client_signature": "sig"},
+            {"x-client-id": "app_1", "x-client-signature": "sig"},
+            {"x-client-id": "app_2", "x-client-signature": "sig"},
+        ),
+        (
+            {"partner_merchant_id": "m_1", "partner_api_key": "pk"},
+            {"x-partner-merchantid": "m_1", "x-partner-apikey": "pk"},
+            {"x-client-id": "m_1", "x-partner-apikey": "pk"},
+        ),
+    ],
+)
+def test_each_documented_combination_can_be_enforced(
+    given: Dict[str, str], accepted: Dict[str, str], refused: Dict[str, str]
+) -> None:
+    with MockCashfree(**given) as mock:
+        assert raw(mock, "GET", LIST, {**accepted, "x-api-version": V})[0] == 200
+        assert raw(mock, "GET", LIST, {**refused, "x-api-version": V})[0] == 401
+        assert raw(mock, "GET", LIST, {"x-client-id": "a", "x-client-secret": "b", "x-api-version": V})[0] == 401
+
+
+def test_partner_credentials_reach_the_mock_through_the_sdk() -> None:
+    with MockCashfree(partner_merchant_id="m_1", partner_api_key="pk_test") as mock:
         mock.add_instrument("cust_1")
-        partner = Cashfree(XPartnerKey="pk_test", base_url=mock.url, retry_policy=NO_RETRY)
-        assert len(partner.PGCustomerFetchInstruments(customer_id="cust_1", instrument_type="card").data) == 1
+        assert len(client(mock).PGCustomerFetchInstruments(customer_id="cust_1", instrument_type="card").data) == 1
+        sent = mock.requests[-1].headers
+        assert (sent["x-partner-merchantid"], sent["x-partner-apikey"]) == ("m_1", "pk_test")
+        assert "x-client-secret" not in sent and "CASHFREE_CLIENT_ID" not in mock.environ()
         with pytest.raises(UnauthorizedException):
-            Cashfree(XPartnerKey="wrong", base_url=mock.url).PGCustomerFetchInstruments(
+            client(mock, XPartnerKey="wrong", retry_policy=NO_RETRY).PGCustomerFetchInstruments(
                 customer_id="cust_1", instrument_type="card"
             )
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        {"client_id": "app_1"},
+        {"partner_api_key": "pk"},
+        {"client_secret": "s"},
+        {"client_id": "app_1", "client_secret": "s", "partner_merchant_id": "m"},
+        {"client_id": "app_1", "client_secret": ""},
+        {"client_id": "app_1", "client_secret": 5},
+    ],
+)
+def test_credentials_that_complete_no_documented_set_are_refused(given: Dict[str, Any]) -> None:
+    with pytest.raises(ValueError, match=r"client_secret|documented combination"):
+        MockCashfree(**given)
 
 
 @pytest.mark.parametrize("version", [None, "", "2022-9-1", "20220901", "2022-13-01", "latest"])
@@ -329,8 +433,30 @@ def test_newer_api_versions_are_accepted(cashfree_mock: MockCashfree) -> None:
 def test_unknown_url_and_method(cashfree_mock: MockCashfree) -> None:
     status, _, body = raw(cashfree_mock, "GET", "/orders/1", auth(cashfree_mock))
     assert status == 404 and set(body) == {"message", "code", "type"}
-    status, _, body = raw(cashfree_mock, "POST", "/customers/c/instruments", auth(cashfree_mock))
+    status, headers, body = raw(cashfree_mock, "POST", "/customers/c/instruments", auth(cashfree_mock))
     assert status == 405 and body["type"] == "invalid_request_error"
+    assert headers["allow"] == "GET"
+
+
+@pytest.mark.parametrize("method", ["PUT", "PATCH", "OPTIONS", "TRACE", "PROPFIND", "BREW"])
+def test_any_unsupported_method_is_a_json_405_with_allow(cashfree_mock: MockCashfree, method: str) -> None:
+    status, headers, body = raw(cashfree_mock, method, "/customers/c/instruments/i", auth(cashfree_mock))
+    assert status == 405 and headers["allow"] == "DELETE, GET"
+    assert headers["content-type"] == "application/json"
+    assert body["code"] == "request_method_invalid" and method in body["message"]
+    assert raw(cashfree_mock, method, "/customers/c/instruments/i/cryptogram", auth(cashfree_mock))[1]["allow"] == "GET"
+    assert raw(cashfree_mock, method, "/nowhere", auth(cashfree_mock))[0] == 404
+
+
+def test_head_gets_the_headers_without_a_body(cashfree_mock: MockCashfree) -> None:
+    url = urlsplit(cashfree_mock.url)
+    conn = http.client.HTTPConnection(url.hostname or "", url.port, timeout=5)
+    conn.request("HEAD", "/pg/customers/c/instruments", headers=auth(cashfree_mock))
+    resp = conn.getresponse()
+    assert resp.status == 405 and resp.getheader("Allow") == "GET" and resp.read() == b""
+    conn.request("GET", "/pg" + LIST, headers=auth(cashfree_mock))  # the connection is still in step
+    assert conn.getresponse().read() == b"[]"
+    conn.close()
 
 
 def test_response_echoes_the_request_id(cashfree_mock: MockCashfree) -> None:
@@ -338,8 +464,50 @@ def test_response_echoes_the_request_id(cashfree_mock: MockCashfree) -> None:
         customer_id="c", instrument_type="card", x_request_id="req-123"
     )
     assert got.headers["x-request-id"] == "req-123"
-    status, headers, _ = raw(cashfree_mock, "GET", "/customers/c/instruments?instrument_type=card", auth(cashfree_mock))
-    assert status == 200 and headers["x-request-id"]
+    # The document: blank when the request sent none.
+    status, headers, _ = raw(cashfree_mock, "GET", LIST, auth(cashfree_mock))
+    assert status == 200 and headers["x-request-id"] == ""
+
+
+COMMON_HEADERS = (
+    "x-request-id",
+    "x-api-version",
+    "x-ratelimit-limit",
+    "x-ratelimit-remaining",
+    "x-ratelimit-retry",
+    "x-ratelimit-type",
+)
+
+
+def test_every_answer_carries_the_documented_headers(cashfree_mock: MockCashfree) -> None:
+    ok = auth(cashfree_mock, **{"x-request-id": "r-1"})
+    answers = [
+        raw(cashfree_mock, "GET", LIST, ok),
+        raw(cashfree_mock, "GET", "/customers/c/instruments/nope", ok),
+        raw(cashfree_mock, "GET", LIST, {"x-request-id": "r-1", "x-api-version": V}),
+        raw(cashfree_mock, "PUT", LIST, ok),
+        raw(cashfree_mock, "GET", "/elsewhere", ok),
+    ]
+    cashfree_mock.fail_next(503)
+    answers.append(raw(cashfree_mock, "GET", LIST, ok))
+    for status, headers, _ in answers:
+        assert {h: headers.get(h) for h in COMMON_HEADERS} == {
+            "x-request-id": "r-1",
+            "x-api-version": V,
+            "x-ratelimit-limit": "1000000",
+            "x-ratelimit-remaining": "1000000",
+            "x-ratelimit-retry": "0",
+            "x-ratelimit-type": "app_id",
+        }, status
+    # The version answered is the one asked for; one that is not a version gets the default.
+    assert (
+        raw(cashfree_mock, "GET", LIST, auth(cashfree_mock, **{"x-api-version": "2025-01-01"}))[1]["x-api-version"]
+        == "2025-01-01"
+    )
+    assert (
+        raw(cashfree_mock, "GET", LIST, auth(cashfree_mock, **{"x-api-version": "latest"}))[1]["x-api-version"]
+        == "2025-01-01"
+    )
 
 
 def test_idempotency_key_replays_and_rejects_reuse(cashfree_mock: MockCashfree) -> None:
@@ -349,10 +517,77 @@ def test_idempotency_key_replays_and_rejects_reuse(cashfree_mock: MockCashfree) 
     first = cf.PGCustomerDeleteInstrument(customer_id="cust_1", instrument_id=a.instrument_id, x_idempotency_key="k1")
     again = cf.PGCustomerDeleteInstrument(customer_id="cust_1", instrument_id=a.instrument_id, x_idempotency_key="k1")
     assert again.raw_data == first.raw_data and again.status_code == 200  # not acted on twice
+    assert first.headers["x-idempotency-replayed"] == "false" and again.headers["x-idempotency-replayed"] == "true"
+    assert again.headers["x-idempotency-key"] == "k1"
+    assert cashfree_mock.delete_count(a.instrument_id) == 1
     with pytest.raises(UnprocessableEntityException) as info:
         cf.PGCustomerDeleteInstrument(customer_id="cust_1", instrument_id=b.instrument_id, x_idempotency_key="k1")
-    assert info.value.type == "idempotency_error"
-    assert cashfree_mock.instrument(b.instrument_id or "").instrument_status == "ACTIVE"
+    assert (info.value.status, info.value.type) == (422, "idempotency_error")
+    assert cashfree_mock.instrument(b.instrument_id).instrument_status == "ACTIVE"
+    assert cashfree_mock.delete_count(b.instrument_id) == 0
+
+
+def _delete_raw(mock: MockCashfree, path: str, key: str, body: bytes = b"", method: str = "DELETE") -> Tuple[int, Any]:
+    url = urlsplit(mock.url)
+    conn = http.client.HTTPConnection(url.hostname or "", url.port, timeout=5)
+    try:
+        conn.request(method, url.path + path, body=body, headers=auth(mock, **{"x-idempotency-key": key}))
+        resp = conn.getresponse()
+        return resp.status, resp.getheader("x-idempotency-replayed")
+    finally:
+        conn.close()
+
+
+def test_a_key_reused_with_another_body_or_method_is_a_conflict(cashfree_mock: MockCashfree) -> None:
+    card = cashfree_mock.add_instrument("cust_1")
+    path = f"/customers/cust_1/instruments/{card.instrument_id}"
+    assert _delete_raw(cashfree_mock, path, "k") == (200, "false")
+    assert _delete_raw(cashfree_mock, path, "k") == (200, "true")
+    assert _delete_raw(cashfree_mock, path, "k", body=b'{"reason":"x"}') == (422, "false")
+    assert _delete_raw(cashfree_mock, path + "?force=1", "k") == (422, "false")
+    assert cashfree_mock.delete_count(card.instrument_id) == 1
+
+
+def test_a_key_sent_on_reads_is_never_a_conflict(cashfree_mock: MockCashfree) -> None:
+    card = cashfree_mock.add_instrument("cust_1")
+    cf = client(cashfree_mock)
+    for _ in range(2):  # the same key on different reads: each answered afresh
+        listed = cf.PGCustomerFetchInstruments(customer_id="cust_1", instrument_type="card", x_idempotency_key="r")
+        one = cf.PGCustomerFetchInstrument(
+            customer_id="cust_1", instrument_id=card.instrument_id, x_idempotency_key="r"
+        )
+        assert listed.headers["x-idempotency-replayed"] == "false" and one.data == card
+        first = cf.PGCustomerInstrumentsFetchCryptogram(
+            customer_id="cust_1", instrument_id=card.instrument_id, x_idempotency_key="r"
+        )
+        second = cf.PGCustomerInstrumentsFetchCryptogram(
+            customer_id="cust_1", instrument_id=card.instrument_id, x_idempotency_key="r"
+        )
+        assert first.data.cryptogram != second.data.cryptogram  # not replayed
+    # ... and a key used on a read is still free for a delete.
+    deleted = cf.PGCustomerDeleteInstrument(
+        customer_id="cust_1", instrument_id=card.instrument_id, x_idempotency_key="r"
+    )
+    assert deleted.data.instrument_status == "INACTIVE"
+
+
+def test_delete_count_counts_only_deletes_that_changed_the_instrument(cashfree_mock: MockCashfree) -> None:
+    card = cashfree_mock.add_instrument("cust_1")
+    other = cashfree_mock.add_instrument("cust_2")
+    cf = client(cashfree_mock, retry_policy=NO_RETRY)
+    assert cashfree_mock.delete_count(card.instrument_id) == 0 and cashfree_mock.delete_count("unknown") == 0
+    cf.PGCustomerDeleteInstrument(customer_id="cust_1", instrument_id=card.instrument_id, x_idempotency_key="d1")
+    cf.PGCustomerDeleteInstrument(customer_id="cust_1", instrument_id=card.instrument_id, x_idempotency_key="d1")
+    with pytest.raises(ConflictException):  # deleted already: 409, not counted
+        cf.PGCustomerDeleteInstrument(customer_id="cust_1", instrument_id=card.instrument_id)
+    with pytest.raises(NotFoundException):  # another customer's: 404, not counted
+        cf.PGCustomerDeleteInstrument(customer_id="cust_1", instrument_id=other.instrument_id)
+    assert cashfree_mock.delete_count(card.instrument_id) == 1
+    assert cashfree_mock.delete_count(other.instrument_id) == 0
+    # Restored behind the client's back and deleted again: that is a second change.
+    cashfree_mock.set_instrument_status(card.instrument_id, "ACTIVE")
+    cf.PGCustomerDeleteInstrument(customer_id="cust_1", instrument_id=card.instrument_id)
+    assert cashfree_mock.delete_count(card.instrument_id) == 2
 
 
 # -- requests -----------------------------------------------------------------------------------
@@ -457,10 +692,11 @@ def test_fail_next_with_a_proxy_page_and_other_bodies(cashfree_mock: MockCashfre
 
 
 def test_retry_after_is_sent_and_honoured(cashfree_mock: MockCashfree) -> None:
-    cashfree_mock.fail_next(429, retry_after=0.2)
+    cashfree_mock.fail_next(503, retry_after=0.2)
     started = time.perf_counter()
     client(cashfree_mock).PGCustomerFetchInstruments(customer_id="c", instrument_type="card")
     assert time.perf_counter() - started >= 0.18  # waited as asked, not the 0.01 s backoff
+    assert cashfree_mock.requests[0].headers.get("x-request-id")
     # Longer than the client will wait: it gives up at once and reports the delay.
     cashfree_mock.fail_next(429, retry_after=120)
     with pytest.raises(RateLimitException) as info:
@@ -755,3 +991,191 @@ def test_malformed_requests(cashfree_mock: MockCashfree) -> None:
     conn.endheaders()
     assert conn.getresponse().status == 400
     conn.close()
+
+
+# -- rate limits --------------------------------------------------------------------------------
+
+
+def test_fail_next_429_sends_cashfree_s_retry_header(cashfree_mock: MockCashfree) -> None:
+    cashfree_mock.fail_next(429)
+    cashfree_mock.fail_next(429, retry_after=2.5)
+    cashfree_mock.fail_next(429, retry_after="Wed, 21 Oct 2015 07:28:00 GMT")
+    cashfree_mock.fail_next(503, retry_after=7)
+    got = [raw(cashfree_mock, "GET", LIST, auth(cashfree_mock)) for _ in range(4)]
+    assert [(s, h["x-ratelimit-retry"], h.get("retry-after")) for s, h, _ in got] == [
+        (429, "1", None),
+        (429, "3", "2.5"),
+        (429, "1", "Wed, 21 Oct 2015 07:28:00 GMT"),
+        (503, "0", "7"),
+    ]
+    assert got[0][2]["type"] == "rate_limit_error"
+    for bad in (-1, float("nan"), float("inf"), True):
+        with pytest.raises(ValueError, match="retry_after"):
+            cashfree_mock.fail_next(429, retry_after=bad)
+
+
+def test_rate_limit_mode_refuses_beyond_the_limit_until_the_window_ends() -> None:
+    with MockCashfree(rate_limit=3, rate_limit_window=30) as mock:
+        answers = [raw(mock, "GET", LIST, auth(mock)) for _ in range(5)]
+        assert [s for s, _, _ in answers] == [200, 200, 200, 429, 429]
+        assert [h["x-ratelimit-remaining"] for _, h, _ in answers] == ["2", "1", "0", "0", "0"]
+        assert {h["x-ratelimit-limit"] for _, h, _ in answers} == {"3"}
+        assert [h["x-ratelimit-retry"] for _, h, _ in answers[:3]] == ["0", "0", "0"]
+        for _, headers, body in answers[3:]:
+            assert 1 <= int(headers["x-ratelimit-retry"]) <= 30
+            assert body["type"] == "rate_limit_error" and headers["x-ratelimit-type"] == "app_id"
+        # Off: answered again, and the headers say there is no limit.
+        mock.set_rate_limit(None)
+        status, headers, _ = raw(mock, "GET", LIST, auth(mock))
+        assert status == 200 and headers["x-ratelimit-limit"] == "1000000"
+
+
+def test_rate_limit_window_restarts_the_count() -> None:
+    with MockCashfree() as mock:
+        mock.set_rate_limit(2, window=0.5)
+        statuses = [raw(mock, "GET", LIST, auth(mock))[0] for _ in range(3)]
+        assert statuses == [200, 200, 429]
+        assert raw(mock, "GET", LIST, auth(mock))[1]["x-ratelimit-retry"] == "1"  # at least 1, whole seconds
+        time.sleep(0.6)
+        assert raw(mock, "GET", LIST, auth(mock))[0] == 200
+        for bad in (-1, 1.5, True):
+            with pytest.raises(ValueError, match="rate_limit"):
+                mock.set_rate_limit(bad)  # type: ignore[arg-type]
+        with pytest.raises(ValueError, match="window"):
+            mock.set_rate_limit(1, window=0)
+
+
+def test_the_sdk_raises_the_rate_limit_error_of_the_mock() -> None:
+    with MockCashfree(rate_limit=1, rate_limit_window=60) as mock:
+        cf = client(mock, retry_policy=NO_RETRY)
+        cf.PGCustomerFetchInstruments(customer_id="c", instrument_type="card")
+        with pytest.raises(RateLimitException) as info:
+            cf.PGCustomerFetchInstruments(customer_id="c", instrument_type="card")
+        assert info.value.status == 429 and info.value.type == "rate_limit_error"
+        assert int((info.value.headers or {})["x-ratelimit-retry"]) >= 1
+        mock.fail_next(500)  # a fault is not counted against the limit, and is answered
+        with pytest.raises(ServiceException):
+            cf.PGCustomerFetchInstruments(customer_id="c", instrument_type="card")
+
+
+# -- the kit under abuse ------------------------------------------------------------------------
+
+
+def _exchange(mock: MockCashfree, data: bytes, timeout: float = 5) -> bytes:
+    """Sends raw bytes and returns all the server sends before closing (or the timeout)."""
+    url = urlsplit(mock.url)
+    with socket.create_connection((url.hostname or "", url.port or 0), timeout=timeout) as sock:
+        sock.sendall(data)
+        chunks = []
+        while True:
+            try:
+                chunk = sock.recv(65536)
+            except socket.timeout:
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+
+def test_a_huge_content_length_is_413_without_reading_it(
+    cashfree_mock: MockCashfree, capfd: pytest.CaptureFixture[str]
+) -> None:
+    request = (
+        b"POST /pg/customers/c/instruments HTTP/1.1\r\nHost: x\r\nContent-Length: 100000000000\r\n"
+        b"x-client-id: a\r\nx-client-secret: b\r\n\r\n"
+    )
+    started = time.perf_counter()
+    answer = _exchange(cashfree_mock, request + b"x" * 1000)
+    assert time.perf_counter() - started < 4  # answered and closed, not waiting for the body
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 413 ") and b"Connection: close" in head
+    assert json.loads(body)["code"] == "request_too_large"
+    out, err = capfd.readouterr()
+    assert "Traceback" not in out + err and "MemoryError" not in out + err
+    assert cashfree_mock.requests == []  # never got to the service
+
+
+@pytest.mark.parametrize(
+    "request_bytes",
+    [
+        b"GARBAGE\r\n\r\n",
+        b"GET /pg HTTP/9.9\r\n\r\n",
+        b"GET /pg/customers/c/instruments HTTP/1.1\r\nContent-Length: 1e3\r\n\r\n",
+        b"GET /pg/customers/c/instruments HTTP/1.1\r\nContent-Length: \xb2\r\n\r\n",
+        b"GET /" + b"a" * 70000 + b" HTTP/1.1\r\n\r\n",
+        b"GET /pg HTTP/1.1\r\n" + b"".join(b"h%d: v\r\n" % i for i in range(150)) + b"\r\n",
+        b"GET //evil.example/pg/customers/c/instruments HTTP/1.1\r\nConnection: close\r\n\r\n",
+        b"GET /pg/customers/%ff%fe/instruments/%zz?instrument_type=%ff HTTP/1.1\r\nConnection: close\r\n\r\n",
+    ],
+)
+def test_malformed_requests_get_a_json_error_and_no_traceback(
+    cashfree_mock: MockCashfree, capfd: pytest.CaptureFixture[str], request_bytes: bytes
+) -> None:
+    answer = _exchange(cashfree_mock, request_bytes)
+    head, _, body = answer.partition(b"\r\n\r\n")
+    status = int(head.split(b" ")[1])
+    assert 400 <= status < 500 or status == 505  # never the 501 of an unknown method
+    assert b"Content-Type: application/json" in head and json.loads(body)["type"]
+    assert b"x-ratelimit-limit" in head and b"<html" not in body.lower()
+    out, err = capfd.readouterr()
+    assert "Traceback" not in out + err
+
+
+def test_idle_connections_are_closed() -> None:
+    with MockCashfree(idle_timeout=0.3) as mock:
+        started = time.perf_counter()
+        assert _exchange(mock, b"", timeout=10) == b""  # closed by the server, silently
+        assert time.perf_counter() - started < 5
+        # ... also one that went quiet half way through its headers.
+        assert _exchange(mock, b"GET /pg/customers HTTP/1.1\r\nHost:", timeout=10) == b""
+        with pytest.raises(ValueError, match="idle_timeout"):
+            MockCashfree(idle_timeout=0)
+    # A pooled connection closed by the mock between calls is replaced by the SDK.
+    with MockCashfree(idle_timeout=0.2) as mock:
+        cf = client(mock)
+        cf.PGCustomerFetchInstruments(customer_id="c", instrument_type="card")
+        time.sleep(0.4)
+        assert cf.PGCustomerFetchInstruments(customer_id="c", instrument_type="card").status_code == 200
+
+
+def test_helpers_return_ids_typed_as_strings(cashfree_mock: MockCashfree) -> None:
+    from cashfree_pg.testing import MockInstrument
+
+    card = cashfree_mock.add_instrument("cust_1")
+    for got in (card, cashfree_mock.instrument(card.instrument_id), *cashfree_mock.instruments("cust_1")):
+        assert isinstance(got, MockInstrument)
+        assert isinstance(got.instrument_id, str) and isinstance(got.customer_id, str)
+    fetched = client(cashfree_mock).PGCustomerFetchInstrument(customer_id="cust_1", instrument_id=card.instrument_id)
+    assert fetched.data == card and card == fetched.data
+    assert not card != fetched.data  # noqa: SIM202  (__ne__ is the other operator under test)
+    assert card != cashfree_mock.add_instrument("cust_1") and card != "card"
+
+
+def test_kit_helpers_pass_mypy_strict(tmp_path: Path) -> None:
+    pytest.importorskip("mypy")
+    merchant = tmp_path / "merchant_test.py"
+    merchant.write_text(
+        textwrap.dedent(
+            """
+            from cashfree_pg.testing import MockCashfree
+
+
+            def use(mock: MockCashfree) -> str:
+                card = mock.add_instrument("c1")
+                again = mock.instrument(card.instrument_id)
+                listed = mock.instruments("c1")[0]
+                status = mock.set_instrument_status(card.instrument_id, "INACTIVE")
+                count: int = mock.delete_count(card.instrument_id)
+                return card.instrument_id + again.customer_id + listed.instrument_id + status.instrument_id + str(count)
+            """
+        )
+    )
+    out = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--cache-dir", os.devnull, str(merchant)],
+        capture_output=True,
+        text=True,
+        env=_env(),
+        timeout=240,
+    )
+    assert out.returncode == 0, out.stdout + out.stderr

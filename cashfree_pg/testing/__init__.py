@@ -16,7 +16,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__all__ = ["MockCashfree", "RecordedRequest"]
+__all__ = ["MockCashfree", "MockInstrument", "RecordedRequest"]
 
 
 def __getattr__(name: str) -> Any:
@@ -32,4 +32,4 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
-    from cashfree_pg.testing._mock import MockCashfree, RecordedRequest
+    from cashfree_pg.testing._mock import MockCashfree, MockInstrument, RecordedRequest

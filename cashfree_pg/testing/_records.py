@@ -5,6 +5,7 @@ instrument; and the JSON form of what it sends.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
 
@@ -27,6 +28,7 @@ _FAULT_BODIES: Dict[int, Tuple[str, str, str]] = {
     404: ("invalid_request_error", "instrument_not_found", "instrument not found"),
     408: ("api_error", "request_timeout", "request timed out"),
     409: ("invalid_request_error", "instrument_already_deleted", "instrument already deleted"),
+    413: ("invalid_request_error", "request_too_large", "request body too large"),
     422: ("idempotency_error", "idempotency_key_reused", "idempotency key used with a different request"),
     429: ("rate_limit_error", "request_limit_exceeded", "too many requests, try again later"),
     500: ("api_error", "internal_error", "internal server error"),
@@ -43,6 +45,14 @@ def to_json(obj: Any) -> bytes:
 def error_body(type_: str, code: str, message: str) -> Dict[str, str]:
     """The service's error object."""
     return {"message": message, "code": code, "type": type_}
+
+
+def default_error(status: int) -> bytes:
+    """The service's error body for ``status`` (a generic one for statuses it does not name)."""
+    generic = ("invalid_request_error", "request_failed", "request failed")
+    if status >= 500:
+        generic = ("api_error", "internal_error", "server error")
+    return to_json(error_body(*_FAULT_BODIES.get(status, generic)))
 
 
 def plain(value: Any) -> Any:
@@ -102,10 +112,7 @@ class Fault:
         headers: Dict[str, str] = {}
         if body is None:
             if status >= 400:
-                generic = ("api_error", "internal_error", "server error")
-                if status < 500:
-                    generic = ("invalid_request_error", "request_failed", "request failed")
-                payload = to_json(error_body(*_FAULT_BODIES.get(status, generic)))
+                payload = default_error(status)
                 headers["Content-Type"] = "application/json"
             else:
                 payload = b""
@@ -118,6 +125,11 @@ class Fault:
             headers["Content-Type"] = "application/json"
         if retry_after is not None:
             headers["Retry-After"] = f"{retry_after:g}" if isinstance(retry_after, float) else str(retry_after)
+        if status == 429:
+            # Cashfree's own signal (whole seconds, 1 to 59 when breached); an HTTP-date
+            # retry_after has no such form, so the 429 then says the least, 1.
+            seconds = retry_after if isinstance(retry_after, (int, float)) and not isinstance(retry_after, bool) else 1
+            headers["x-ratelimit-retry"] = str(max(0, math.ceil(seconds)))
         return cls("fail", status, payload, headers)
 
 

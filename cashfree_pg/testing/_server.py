@@ -12,16 +12,22 @@ import socket
 import socketserver
 import sys
 import threading
-import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import MappingProxyType
-from typing import Any, Callable, Dict, Optional, Tuple
-from urllib.parse import parse_qsl, urlsplit
+from typing import Any, Callable, Dict, Mapping, Optional, Tuple
+from urllib.parse import parse_qsl
 
 from cashfree_pg._version import __version__
 from cashfree_pg.testing._records import Fault, RecordedRequest, Reply
 
 _STOP_JOIN_SECONDS = 5.0
+
+#: Seconds a connection may stay silent (between requests, or inside one) before it is closed,
+#: so that abandoned connections do not each hold a thread for ever.
+IDLE_TIMEOUT = 30.0
+
+#: The largest request body read (the Token Vault requests have none); larger gets 413.
+MAX_REQUEST_BODY = 1024 * 1024
 
 
 def loopback_address(host: str) -> Tuple[str, int]:
@@ -58,7 +64,9 @@ class LoopbackServer(ThreadingHTTPServer):
     """Serves from ``serve_in_background()`` until ``stop()``, each connection in its own thread.
 
     ``receive`` is told of each request and returns the fault to play on it, if any;
-    ``answer`` gives the reply to a request that is not faulted.
+    ``answer`` gives the reply to a request (the fault's, or the service's); ``refuse`` the
+    reply to a request this layer could not accept (malformed, too large) with a status and a
+    message. A connection that sends nothing for ``idle_timeout`` seconds is closed.
     """
 
     daemon_threads = True
@@ -72,11 +80,15 @@ class LoopbackServer(ThreadingHTTPServer):
         address: Tuple[str, int],
         family: int,
         receive: Callable[[RecordedRequest], Optional[Fault]],
-        answer: Callable[[RecordedRequest], Reply],
+        answer: Callable[[RecordedRequest, Optional[Fault]], Reply],
+        refuse: Callable[[int, str, Mapping[str, str]], Reply],
+        idle_timeout: float = IDLE_TIMEOUT,
     ) -> None:
         self.address_family = family
         self.receive = receive
         self.answer = answer
+        self.refuse = refuse
+        self.idle_timeout = idle_timeout
         self.stopping = threading.Event()
         self._tracking = threading.Lock()
         self._connections: Dict[socket.socket, threading.Thread] = {}
@@ -154,6 +166,7 @@ class _Handler(BaseHTTPRequestHandler):
         return server
 
     def setup(self) -> None:
+        self.request.settimeout(self._owner.idle_timeout)  # every read and write, so idle ones end
         super().setup()
         # Without this, each response waits for the client's delayed ACK (~40 ms) under Nagle.
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -171,23 +184,66 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         pass  # quiet: tests read mock.requests instead
 
-    def _handle(self) -> None:
-        server = self._owner
-        try:
-            length = int(self.headers.get("Content-Length") or 0)
-        except ValueError:
-            length = -1
-        if length < 0:
-            self.send_error(400, "invalid Content-Length")
-            return
-        body = self.rfile.read(length) if length else b""
+    def __getattr__(self, name: str) -> Any:
+        # BaseHTTPRequestHandler answers a method without a do_<METHOD> with an HTML 501; every
+        # method comes here instead, so that the service answers it (405 with Allow, or 404).
+        if name.startswith("do_"):
+            return self._handle
+        raise AttributeError(name)
+
+    def send_error(self, code: int, message: Optional[str] = None, explain: Optional[str] = None) -> None:
+        """A request refused before it could be read (bad request line or headers, too large):
+        a JSON error body like the service's, never the HTML page of ``http.server``."""
+        headers = getattr(self, "headers", None)
+        # A request line too broken to name a version leaves http.server at HTTP/0.9, which
+        # would send the body with no status line or headers: answer in HTTP/1.x instead.
+        if getattr(self, "request_version", "HTTP/0.9") == "HTTP/0.9":
+            self.request_version = "HTTP/1.0"
+        status, payload, extra = self._owner.refuse(code, message or explain or "bad request", headers or {})
+        self.close_connection = True
+        self._send(status, payload, extra)
+
+    def _send(self, status: int, payload: bytes, headers: Mapping[str, str]) -> None:
+        if self._owner.stopping.is_set():
+            self.close_connection = True
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(payload)))
+        if self.close_connection:
+            self.send_header("Connection", "close")
+        self.end_headers()
+        if getattr(self, "command", None) != "HEAD":  # a HEAD answer has the headers of the body, not the body
+            self.wfile.write(payload)
+
+    def _read_body(self) -> Optional[bytes]:
+        """The request body, or None when it cannot be read (already answered)."""
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
             self.close_connection = True  # a chunked body is not read: the connection cannot be reused
-        split = urlsplit(self.path)
+            return b""
+        raw_length = self.headers.get("Content-Length") or "0"
+        length = int(raw_length) if raw_length.isascii() and raw_length.isdigit() and len(raw_length) < 20 else -1
+        if length < 0:
+            self.send_error(400, "invalid Content-Length")
+            return None
+        if length > MAX_REQUEST_BODY:
+            # Not read: the connection is closed after the answer, so the body is never taken in.
+            self.send_error(413, f"request body larger than {MAX_REQUEST_BODY} bytes")
+            return None
+        return self.rfile.read(length) if length else b""
+
+    def _handle(self) -> None:
+        server = self._owner
+        body = self._read_body()
+        if body is None:
+            return
+        # The request target is origin-form (/pg/...): split it by hand, since urlsplit would
+        # read a path starting with // as a host name.
+        path, _, query = self.path.partition("#")[0].partition("?")
         record = RecordedRequest(
             method=self.command,
-            path=split.path,
-            query=MappingProxyType(dict(parse_qsl(split.query, keep_blank_values=True))),
+            path=path,
+            query=MappingProxyType(dict(parse_qsl(query, keep_blank_values=True))),
             headers=MappingProxyType({k.lower(): v for k, v in self.headers.items()}),
             body=body,
         )
@@ -200,20 +256,4 @@ class _Handler(BaseHTTPRequestHandler):
             with contextlib.suppress(OSError):
                 self.connection.shutdown(socket.SHUT_RDWR)
             return
-        if fault is not None:
-            status, payload, headers = fault.status, fault.body, dict(fault.headers)
-        else:
-            status, payload, headers = server.answer(record)
-        headers.setdefault("x-request-id", record.headers.get("x-request-id") or str(uuid.uuid4()))
-        if server.stopping.is_set():
-            self.close_connection = True
-        self.send_response(status)
-        for name, value in headers.items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(payload)))
-        if self.close_connection:
-            self.send_header("Connection", "close")
-        self.end_headers()
-        self.wfile.write(payload)
-
-    do_GET = do_DELETE = do_POST = do_PUT = do_PATCH = _handle
+        self._send(*server.answer(record, fault))
