@@ -282,10 +282,13 @@ def test_configuration_constructor_api_key_and_partner_key(mock: MockCashfree) -
 
     configuration = Configuration(host=mock.url, api_key={"XClientID": CLIENT_ID, "XClientSecret": CLIENT_SECRET})
     assert TokenVaultApi(ApiClient(configuration)).PGCustomerFetchInstruments(VERSION, "c", "card").data == []
-    partner = Configuration(host=mock.url, api_key={"XPartnerAPIKey": "partner-key-1"})
+    partner = Configuration(
+        host=mock.url, api_key={"XPartnerAPIKey": "partner-key-1", "XPartnerMerchantID": "merchant-1"}
+    )
     with pytest.raises(UnauthorizedException):  # the mock enforces the client id and secret
         TokenVaultApi(ApiClient(partner)).PGCustomerFetchInstruments(VERSION, "c", "card")
-    assert mock.requests[-1].headers.get("x-partner-apikey") == "partner-key-1"
+    sent = mock.requests[-1].headers
+    assert (sent.get("x-partner-apikey"), sent.get("x-partner-merchantid")) == ("partner-key-1", "merchant-1")
 
 
 @pytest.fixture
