@@ -23,6 +23,7 @@ _EXCEPTIONS = (
     "ApiDecodeError",
     "ApiException",
     "ApiKeyError",
+    "ApiResponseTooLargeError",
     "ApiTimeoutError",
     "ApiTypeError",
     "ApiValueError",
@@ -57,8 +58,12 @@ _MODELS = (
 )
 _WHERE = {
     "ApiClient": "api_client",
-    "Cashfree": "api_client",
+    "AsyncCashfree": "_async_client",
+    "Cashfree": "_facade",
+    "CFEnvironment": "_facade",
     "ApiResponse": "api_response",
+    "RateLimit": "api_response",
+    "Timeouts": "policy",
     "Configuration": "configuration",
     "RetryPolicy": "policy",
     "TokenVaultApi": "api.token_vault_api",
@@ -83,9 +88,10 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
+    from cashfree_pg._facade import Cashfree as Cashfree, CFEnvironment as CFEnvironment
     from cashfree_pg.api.token_vault_api import TokenVaultApi as TokenVaultApi
-    from cashfree_pg.api_client import ApiClient as ApiClient, Cashfree as Cashfree
-    from cashfree_pg.api_response import ApiResponse as ApiResponse
+    from cashfree_pg.api_client import ApiClient as ApiClient
+    from cashfree_pg.api_response import ApiResponse as ApiResponse, RateLimit as RateLimit
     from cashfree_pg.configuration import Configuration as Configuration
     from cashfree_pg.exceptions import (
         ApiAttributeError as ApiAttributeError,
@@ -93,6 +99,7 @@ if TYPE_CHECKING:
         ApiDecodeError as ApiDecodeError,
         ApiException as ApiException,
         ApiKeyError as ApiKeyError,
+        ApiResponseTooLargeError as ApiResponseTooLargeError,
         ApiTimeoutError as ApiTimeoutError,
         ApiTypeError as ApiTypeError,
         ApiValueError as ApiValueError,
@@ -125,4 +132,4 @@ if TYPE_CHECKING:
         RateLimitError as RateLimitError,
         SavedInstrumentMeta as SavedInstrumentMeta,
     )
-    from cashfree_pg.policy import RetryPolicy as RetryPolicy
+    from cashfree_pg.policy import RetryPolicy as RetryPolicy, Timeouts as Timeouts

@@ -9,12 +9,25 @@ request id to quote to Cashfree support.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Type
+from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Tuple, Type
 
-from cashfree_pg._redact import redact_text
+from cashfree_pg._constants import ERROR_BODY_EXCERPT, ERROR_TEXT_EXCERPT
+from cashfree_pg._redact import redact_headers, redact_text
 
 if TYPE_CHECKING:
+    from cashfree_pg.api_response import RateLimit
     from cashfree_pg.models.api_error import ApiError
+
+# C0 and C1 controls (and DEL) from a peer's text would forge log lines or move a terminal's cursor.
+_CONTROLS = {c: f"\\x{c:02x}" for c in (*range(0x20), *range(0x7F, 0xA0))}
+_CONTROLS.update({0x2028: "\\u2028", 0x2029: "\\u2029"})
+
+
+def printable(text: str, limit: int = ERROR_TEXT_EXCERPT) -> str:
+    """``text`` cut to ``limit`` characters, every control character shown as an escape."""
+    if len(text) > limit:
+        text = f"{text[:limit]}... [{len(text) - limit} more characters]"
+    return text.translate(_CONTROLS)
 
 
 class OpenApiException(Exception):
@@ -45,10 +58,13 @@ class ApiException(OpenApiException):
     """The service answered with an error, or could not be reached.
 
     Attributes: ``status`` (HTTP status, 0 when no response arrived), ``reason``, ``body`` (the
-    response body as text, exactly as received), ``headers``, ``code``, ``message`` and ``type``
-    from the service's error body, ``data`` (that body as an error model, or None),
-    ``request_id`` (the ``x-request-id`` of the call), ``attempts`` (how many were made) and
-    ``retry_after`` (seconds the service asked to wait, when it did).
+    response body as text, cut to 64 KiB), ``headers``, ``code``, ``message``, ``type`` and
+    ``help`` from the service's error body, ``data`` (that body as an error model, or None),
+    ``request_id`` (the id the service echoed, else the one sent: quote it to Cashfree support),
+    ``attempts`` (how many were made), ``retry_after`` (seconds the service asked to wait, from
+    ``x-ratelimit-retry`` or ``Retry-After``), ``rate_limit`` (the ``x-ratelimit-*`` headers) and
+    ``idempotency_replayed``. ``str(e)`` has the official SDK's layout, with secrets and card data
+    masked and control characters escaped.
     """
 
     def __init__(
@@ -62,17 +78,23 @@ class ApiException(OpenApiException):
         code: Optional[str] = None,
         message: Optional[str] = None,
         type: Optional[str] = None,
+        help: Optional[str] = None,
         data: Optional[ApiError] = None,
         request_id: Optional[str] = None,
         attempts: int = 1,
         retry_after: Optional[float] = None,
+        rate_limit: Optional[RateLimit] = None,
+        idempotency_replayed: Optional[bool] = None,
     ) -> None:
         if http_resp is not None:  # the official SDK's way of building one from a response
-            status = http_resp.status if status is None else status
-            reason = http_resp.reason if reason is None else reason
-            if body is None and isinstance(getattr(http_resp, "data", None), bytes):
-                body = http_resp.data.decode("utf-8", "replace")
+            status = getattr(http_resp, "status", None) if status is None else status
+            reason = getattr(http_resp, "reason", None) if reason is None else reason
+            raw = getattr(http_resp, "data", None)
+            if body is None and isinstance(raw, (bytes, str)):
+                body = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
             headers = getattr(http_resp, "headers", None) if headers is None else headers
+        if body is not None and len(body) > ERROR_BODY_EXCERPT:
+            body = body[:ERROR_BODY_EXCERPT]
         self.status = status if status is not None else 0
         self.reason = reason
         self.body = body
@@ -80,28 +102,33 @@ class ApiException(OpenApiException):
         self.code = code
         self.message = message
         self.type = type
+        self.help = help
         self.data = data
         self.request_id = request_id
         self.attempts = attempts
         self.retry_after = retry_after
-        super().__init__(self._describe())
+        self.rate_limit = rate_limit
+        self.idempotency_replayed = idempotency_replayed
+        super().__init__(self.status, reason)
 
     def _describe(self) -> str:
         if self.status:
-            parts = [f"({self.status}) {self.reason or ''}".rstrip()]
+            lines = [f"({self.status})", f"Reason: {printable(str(self.reason))}"]
+            if self.message and self.data is None:  # the SDK's own words (a body that did not decode)
+                lines.append(f"Message: {printable(self.message)}")
+            if self.headers:
+                lines.append(f"HTTP response headers: {printable(str(redact_headers(dict(self.headers))))}")
+            if self.body:
+                lines.append(f"HTTP response body: {printable(self.body)}")
         else:
-            parts = [self.reason] if self.reason else []
-        if self.code:
-            parts.append(f"code={self.code}")
-        if self.message:
-            parts.append(f"message={self.message}")
+            lines = [printable(self.reason or "API error")]
         if self.request_id:
-            parts.append(f"request_id={self.request_id}")
+            lines.append(f"Request id: {printable(self.request_id, 200)}")
         if self.attempts > 1:
-            parts.append(f"after {self.attempts} attempts")
+            lines.append(f"Attempts: {self.attempts}")
         if self.retry_after is not None:
-            parts.append(f"retry_after={self.retry_after:g}s")
-        return redact_text(" ".join(parts) if parts else "API error")
+            lines.append(f"Retry after: {self.retry_after:g}s")
+        return redact_text("\n".join(lines))
 
     def __str__(self) -> str:
         return self._describe()
@@ -152,24 +179,43 @@ class ApiConnectionError(ApiException):
     #: Whether another attempt could succeed (not for a certificate that failed verification).
     retryable: bool = True
 
+    def __init__(self, *args: Any, retryable: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.retryable = retryable
+
 
 class ApiTimeoutError(ApiConnectionError):
-    """No response within the timeout."""
+    """No response within the timeout, or the call's ``call_timeout`` ran out."""
 
 
-_BY_STATUS: Dict[int, Type[ApiException]] = {
-    400: BadRequestException,
-    401: UnauthorizedException,
-    403: ForbiddenException,
-    404: NotFoundException,
-    409: ConflictException,
-    422: UnprocessableEntityException,
-    429: RateLimitException,
+class ApiResponseTooLargeError(ApiException):
+    """The answer was longer than ``max_response_bytes``: reading stopped, the connection was dropped."""
+
+
+#: Per error status: the exception raised and the model of its body ("module:Class" under
+#: cashfree_pg.models, imported on first use).
+_BY_STATUS: Dict[int, Tuple[Type[ApiException], str]] = {
+    400: (BadRequestException, "bad_request_error:BadRequestError"),
+    401: (UnauthorizedException, "authentication_error:AuthenticationError"),
+    403: (ForbiddenException, "api_error:ApiError"),
+    404: (NotFoundException, "api_error404:ApiError404"),
+    409: (ConflictException, "api_error409:ApiError409"),
+    422: (UnprocessableEntityException, "idempotency_error:IdempotencyError"),
+    429: (RateLimitException, "rate_limit_error:RateLimitError"),
+    502: (ServiceException, "api_error502:ApiError502"),
 }
+_SERVER_ERROR = (ServiceException, "api_error:ApiError")
+_OTHER = (ApiException, "api_error:ApiError")
+
+
+def error_kind(status: int) -> Tuple[Type[ApiException], str]:
+    """The exception class and error-body model for an HTTP error status."""
+    found = _BY_STATUS.get(status)
+    if found is not None:
+        return found
+    return _SERVER_ERROR if status >= 500 else _OTHER
 
 
 def exception_class_for(status: int) -> Type[ApiException]:
     """The exception class raised for an HTTP error status."""
-    if status >= 500:
-        return ServiceException
-    return _BY_STATUS.get(status, ApiException)
+    return error_kind(status)[0]

@@ -1,61 +1,101 @@
-"""How long to wait and when to try again: one immutable policy the transport consults."""
+"""Time and retries: what a timeout setting means, and the whole decision to try again.
+
+Nothing here does I/O or sleeps. The sync and async shells ask ``RetryPolicy.next_delay`` after
+every failed attempt and do what it says; the whole-call deadline is one of its inputs.
+"""
 
 from __future__ import annotations
 
+import math
 import random
 import time
 from email.utils import parsedate_to_datetime
-from typing import Dict, FrozenSet, Iterable, Optional, Tuple, Union
+from typing import Any, FrozenSet, Iterable, Optional
 
-from urllib3.util.timeout import Timeout
-
+from cashfree_pg._constants import (
+    DEFAULT_BACKOFF_INITIAL,
+    DEFAULT_BACKOFF_MAX,
+    DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_JITTER,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_READ_TIMEOUT,
+    DEFAULT_RETRY_AFTER_MAX,
+    MAX_SECONDS,
+    RETRY_STATUSES,
+)
 from cashfree_pg._record import Record
 from cashfree_pg.exceptions import ApiValueError
 
-#: What ``timeout`` and ``_request_timeout`` accept: seconds, a (connect, read) pair, or a Timeout.
-TimeoutLike = Union[float, int, Tuple[float, float], Timeout]
-
-#: Each attempt gets at most 5 s to connect and 20 s between bytes of the response.
-DEFAULT_TIMEOUT = Timeout(connect=5.0, read=20.0)
-
-#: Statuses that mean "try again": the request was not acted on, or is safe to repeat.
-RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+#: What ``timeout`` and ``_request_timeout`` accept: seconds, a (connect, read) pair, a
+#: ``Timeouts``, or a urllib3 ``Timeout`` (its ``total`` bounds each attempt).
+TimeoutLike = Any
 
 
-_TIMEOUTS: Dict[Tuple[float, float], Timeout] = {}
+def check_seconds(name: str, value: object, allow_zero: bool = False) -> float:
+    """``value`` as float seconds if it is a finite number in range; ApiValueError if not."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ApiValueError(f"{name} must be a number of seconds, got {value!r}")
+    number = float(value)
+    if math.isnan(number) or number > MAX_SECONDS or number < 0 or (number == 0 and not allow_zero):
+        low = ">= 0" if allow_zero else "> 0"
+        raise ApiValueError(f"{name} must be {low} and at most {MAX_SECONDS:g} seconds, got {value!r}")
+    return number
 
 
-def _timeout(connect: float, read: float) -> Timeout:
-    # One object per distinct value: configurations compare equal, so clients built with the
-    # same settings share one connection pool.
-    key = (connect, read)
-    found = _TIMEOUTS.get(key)
-    if found is None:
-        found = Timeout(connect=connect, read=read)
-        if len(_TIMEOUTS) < 256:
-            _TIMEOUTS[key] = found
-    return found
+class Timeouts(Record):
+    """Per attempt: ``connect`` seconds to connect, ``read`` seconds between bytes of the answer,
+    and ``total`` (or None) seconds for the whole attempt."""
+
+    __slots__ = ("connect", "read", "total")
+    connect: float
+    read: float
+    total: Optional[float]
+
+    def __init__(
+        self,
+        connect: float = DEFAULT_CONNECT_TIMEOUT,
+        read: float = DEFAULT_READ_TIMEOUT,
+        total: Optional[float] = None,
+    ) -> None:
+        self._init(
+            connect=check_seconds("connect timeout", connect),
+            read=check_seconds("read timeout", read),
+            total=None if total is None else check_seconds("total timeout", total),
+        )
 
 
-def to_timeout(value: Optional[TimeoutLike]) -> Timeout:
-    """Normalise the accepted timeout forms into a urllib3 ``Timeout``."""
+DEFAULT_TIMEOUTS = Timeouts()
+
+
+def to_timeouts(value: TimeoutLike) -> Timeouts:
+    """Normalise every accepted timeout form; ApiValueError for anything else."""
     if value is None:
-        return DEFAULT_TIMEOUT
-    if isinstance(value, Timeout):
-        if value.total is None and isinstance(value._connect, (int, float)) and isinstance(value._read, (int, float)):
-            return _timeout(float(value._connect), float(value._read))
+        return DEFAULT_TIMEOUTS
+    if isinstance(value, Timeouts):
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if value <= 0:
-            raise ApiValueError(f"timeout must be positive, got {value!r}")
-        return _timeout(float(value), float(value))
+        seconds = check_seconds("timeout", value)
+        return Timeouts(seconds, seconds)
     if isinstance(value, tuple) and len(value) == 2:
-        connect, read = value
-        if all(isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0 for v in value):
-            return _timeout(float(connect), float(read))
+        return Timeouts(check_seconds("connect timeout", value[0]), check_seconds("read timeout", value[1]))
+    if type(value).__name__ == "Timeout" and hasattr(value, "total"):  # urllib3's, without importing it here
+        return Timeouts(
+            _urllib3_part(getattr(value, "_connect", None), DEFAULT_CONNECT_TIMEOUT),
+            _urllib3_part(getattr(value, "_read", None), DEFAULT_READ_TIMEOUT),
+            None if value.total is None else check_seconds("total timeout", value.total),
+        )
     raise ApiValueError(
         f"timeout must be seconds, a (connect, read) pair of seconds, or a urllib3 Timeout; got {value!r}"
     )
+
+
+def _urllib3_part(value: object, default: float) -> float:
+    # urllib3 marks "not given" with a sentinel object; None would mean "wait for ever".
+    if value is None:
+        raise ApiValueError("timeout parts may not be None (no limit): give seconds")
+    if isinstance(value, (int, float)):
+        return check_seconds("timeout", value)
+    return default
 
 
 class RetryPolicy(Record):
@@ -63,10 +103,10 @@ class RetryPolicy(Record):
 
     Connection failures, timeouts and the statuses in ``retry_statuses`` are retried up to
     ``max_retries`` times. The wait doubles from ``backoff_initial`` up to ``backoff_max``, each
-    wait spread by +/- ``jitter`` (a fraction) so that many clients do not retry in step. A
-    ``Retry-After`` from the service replaces the computed wait, unless it is longer than
-    ``retry_after_max``: then the call gives up at once and reports the advised delay.
-    Immutable; ``replace()`` gives a changed copy.
+    wait spread by +/- ``jitter`` (a fraction) so that many clients do not retry in step. A wait
+    the service asks for (``x-ratelimit-retry`` or ``Retry-After``) replaces the computed one,
+    unless it is longer than ``retry_after_max``: then the call gives up at once and reports it.
+    No wait may run past the call's deadline. Immutable; ``replace()`` gives a changed copy.
     """
 
     __slots__ = ("backoff_initial", "backoff_max", "jitter", "max_retries", "retry_after_max", "retry_statuses")
@@ -79,45 +119,65 @@ class RetryPolicy(Record):
 
     def __init__(
         self,
-        max_retries: int = 2,
-        backoff_initial: float = 0.5,
-        backoff_max: float = 8.0,
-        jitter: float = 0.25,
-        retry_after_max: float = 60.0,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        backoff_initial: float = DEFAULT_BACKOFF_INITIAL,
+        backoff_max: float = DEFAULT_BACKOFF_MAX,
+        jitter: float = DEFAULT_JITTER,
+        retry_after_max: float = DEFAULT_RETRY_AFTER_MAX,
         retry_statuses: Iterable[int] = RETRY_STATUSES,
     ) -> None:
-        if not isinstance(max_retries, int) or isinstance(max_retries, bool) or max_retries < 0:
-            raise ApiValueError(f"max_retries must be a whole number >= 0, got {max_retries!r}")
-        numbers = (backoff_initial, backoff_max, jitter, retry_after_max)
-        if not all(isinstance(n, (int, float)) and not isinstance(n, bool) and n >= 0 for n in numbers):
-            raise ApiValueError("backoff_initial, backoff_max, jitter and retry_after_max must be numbers >= 0")
+        statuses = frozenset(retry_statuses)  # hashable, so equal settings share one client
+        if not all(isinstance(s, int) and not isinstance(s, bool) and 100 <= s <= 599 for s in statuses):
+            raise ApiValueError("retry_statuses must be HTTP statuses (whole numbers from 100 to 599)")
+        jitter = check_seconds("jitter", jitter, allow_zero=True)
         if jitter > 1:
             raise ApiValueError(f"jitter is a fraction between 0 and 1, got {jitter!r}")
         self._init(
-            max_retries=max_retries,
-            backoff_initial=backoff_initial,
-            backoff_max=backoff_max,
+            max_retries=check_retries(max_retries),
+            backoff_initial=check_seconds("backoff_initial", backoff_initial, allow_zero=True),
+            backoff_max=check_seconds("backoff_max", backoff_max, allow_zero=True),
             jitter=jitter,
-            retry_after_max=retry_after_max,
-            # A frozenset keeps the policy hashable, so equal settings share one client.
-            retry_statuses=frozenset(retry_statuses),
+            retry_after_max=check_seconds("retry_after_max", retry_after_max, allow_zero=True),
+            retry_statuses=statuses,
         )
 
-    def next_delay(self, attempt: int, retry_after: Optional[float] = None) -> Optional[float]:
+    def next_delay(
+        self,
+        attempt: int,
+        retry_after: Optional[float] = None,
+        *,
+        retryable: bool = True,
+        remaining: float = math.inf,
+    ) -> Optional[float]:
         """Seconds to wait before trying again after failed attempt number ``attempt``, or None
-        to stop: retries are spent, or the service asked for a longer wait than we accept."""
-        if attempt > self.max_retries:
+        to stop: the failure is not retryable, retries are spent, the service asked for a longer
+        wait than we accept, or the wait would outlast the call's ``remaining`` seconds."""
+        if not retryable or attempt > self.max_retries:
             return None
         if retry_after is None:
-            return self.backoff(attempt)
-        return retry_after if retry_after <= self.retry_after_max else None
+            wait = self.backoff(attempt)
+        elif retry_after > self.retry_after_max:
+            return None
+        else:
+            wait = retry_after
+        return wait if wait < remaining else None
+
+    def retryable_status(self, status: int) -> bool:
+        """Whether an answer with ``status`` may be tried again."""
+        return status in self.retry_statuses
 
     def backoff(self, retry_number: int) -> float:
         """Seconds to wait before retry ``retry_number`` (1 for the first retry)."""
-        base = min(self.backoff_max, self.backoff_initial * (2 ** (retry_number - 1)))
+        base = min(self.backoff_max, self.backoff_initial * (2 ** min(retry_number - 1, 64)))
         spread = base * self.jitter
         wait: float = base + random.uniform(-spread, spread)
         return min(self.backoff_max, max(0.0, wait))
+
+
+def check_retries(value: object) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 100:
+        raise ApiValueError(f"max_retries must be a whole number from 0 to 100, got {value!r}")
+    return value
 
 
 def parse_retry_after(value: Optional[str], now: Optional[float] = None) -> Optional[float]:
@@ -126,13 +186,38 @@ def parse_retry_after(value: Optional[str], now: Optional[float] = None) -> Opti
         return None
     value = value.strip()
     try:
-        return max(0.0, float(value))
+        seconds = float(value)
     except ValueError:
         pass
+    else:
+        return max(0.0, seconds) if math.isfinite(seconds) else None
     try:
         when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
     if when is None:  # pragma: no cover - only some Python versions return None instead of raising
         return None
     return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
+def parse_whole(value: Optional[str]) -> Optional[int]:
+    """A header's value as a whole number >= 0 (the ``x-ratelimit-*`` counts), or None."""
+    if not value:
+        return None
+    value = value.strip()
+    if not (value.isascii() and value.isdigit()) or len(value) > 12:  # no signs, no other scripts, no absurd sizes
+        return None
+    return int(value)
+
+
+__all__ = [
+    "DEFAULT_TIMEOUTS",
+    "RetryPolicy",
+    "TimeoutLike",
+    "Timeouts",
+    "check_retries",
+    "check_seconds",
+    "parse_retry_after",
+    "parse_whole",
+    "to_timeouts",
+]

@@ -1,39 +1,42 @@
-"""The HTTP transport: one urllib3 pool per client, reused across calls, retried by policy.
+"""The sync shell: one urllib3 pool per client; it moves bytes and sleeps, nothing else.
 
-``RESTClientObject.send`` is the only place a request goes out. It runs one call's attempts as
-the client's ``RetryPolicy`` says, logs each attempt (never a credential), and turns every
-urllib3, socket and TLS failure into ``ApiConnectionError`` or ``ApiTimeoutError``. It does not
-decode bodies; that is ``ApiClient``'s job.
+``RESTClientObject.run`` drives a ``_core.Call``: for each attempt it sends the request and
+reads the answer under the call's deadline, and hands the core a ``RawAnswer`` or a ``Fault``.
+What makes an exchange safe lives here because only the shell sees the socket:
+
+- interim answers (1xx) are skipped, never taken as the answer;
+- every read of the status line, headers and body stops at the deadline, so a peer that drips
+  one byte at a time cannot hold a call past its ``call_timeout``;
+- the body is read up to ``max_response_bytes`` and never decompressed;
+- a connection goes back to the pool only after a complete, clean exchange; anything else
+  (an error, a refused answer, a deadline) closes it.
 """
 
 from __future__ import annotations
 
-import logging
+import http.client
+import io
 import os
+import socket
 import threading
 import time
-from http.client import HTTPException
-from typing import Mapping, Optional, Union
+from typing import Any, Optional, Tuple, Union
 
 import urllib3
-from urllib3.exceptions import (
-    HTTPError,
-    NewConnectionError,
-    ProxyError,
-    SSLError,
-    TimeoutError as Urllib3TimeoutError,
-)
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.exceptions import NewConnectionError, ProxyError, SSLError
+from urllib3.util import make_headers
 from urllib3.util.timeout import Timeout
 
-from cashfree_pg.configuration import Configuration
-from cashfree_pg.exceptions import ApiConnectionError, ApiException, ApiTimeoutError
-from cashfree_pg.policy import parse_retry_after
+from cashfree_pg._constants import MAX_INTERIM_RESPONSES
+from cashfree_pg._core import Call, Emit, Fault, RawAnswer, hook_failed, monotonic, screen_head, too_large
+from cashfree_pg.api_response import ApiResponse
+from cashfree_pg.configuration import Configuration, split_proxy
+from cashfree_pg.exceptions import ApiException
 
 __all__ = ["ApiException", "RESTClientObject", "RESTResponse"]
 
-logger = logging.getLogger("cashfree_pg")
-# A library leaves output to the application: nothing is printed unless logging is configured.
-logger.addHandler(logging.NullHandler())
+RESTResponse = RawAnswer  # the official module's name for "one HTTP response"
 
 # Bumped in a forked child so that every transport drops the sockets it shares with its parent.
 _fork_generation = 0
@@ -48,26 +51,77 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
-class RESTResponse:
-    """One HTTP response, read in full, plus what the retry loop learned getting it."""
+# -- a connection that honours the call's deadline and skips interim answers ---------------------
 
-    __slots__ = ("attempts", "data", "headers", "reason", "retry_after", "status")
+_exchange = threading.local()  # .deadline: when the exchange in progress on this thread must end
 
-    def __init__(
-        self,
-        status: int,
-        reason: Optional[str],
-        headers: Mapping[str, str],
-        data: bytes,
-        attempts: int,
-        retry_after: Optional[float],
-    ) -> None:
-        self.status = status
-        self.reason = reason
-        self.headers = headers
-        self.data = data
-        self.attempts = attempts
-        self.retry_after = retry_after
+
+class _DeadlineReader(io.RawIOBase):
+    """The socket, read so that no single read outlives the exchange's deadline."""
+
+    def __init__(self, sock: socket.socket, deadline: Optional[float]) -> None:
+        self._sock = sock
+        self._deadline = deadline
+        self._read_timeout = sock.gettimeout()
+        self.eof = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        deadline = self._deadline
+        if deadline is not None:
+            left = deadline - monotonic()
+            if left <= 0:
+                raise socket.timeout("the call's deadline passed")
+            if self._read_timeout is None or left < self._read_timeout:
+                self._sock.settimeout(left)
+        n = self._sock.recv_into(buffer)
+        if not n:
+            self.eof = True
+        return n
+
+
+class _DeadlineResponse(http.client.HTTPResponse):
+    def __init__(self, sock: Any, debuglevel: int = 0, method: Optional[str] = None, url: Optional[str] = None) -> None:
+        super().__init__(sock, debuglevel, method, url)
+        self.fp.close()  # the socket's own file; ours reads the same socket under the deadline
+        self._reader = _DeadlineReader(sock, getattr(_exchange, "deadline", None))
+        self.fp = io.BufferedReader(self._reader)
+
+    def _read_status(self) -> Tuple[str, int, str]:
+        for _ in range(MAX_INTERIM_RESPONSES):
+            version, status, reason = super()._read_status()
+            if status >= 200:
+                return version, status, reason
+            if status == 101:
+                raise http.client.HTTPException("unexpected 101 Switching Protocols")
+            http.client.parse_headers(self.fp)  # an interim answer (100, 102, 103): skip it
+        raise http.client.HTTPException(f"more than {MAX_INTERIM_RESPONSES} interim (1xx) answers")
+
+    def begin(self) -> None:
+        super().begin()
+        if self._reader.eof:  # the headers ended with the connection, not with a blank line
+            raise http.client.IncompleteRead(b"", None)
+
+
+class _Connection(HTTPConnection):
+    response_class = _DeadlineResponse
+
+
+class _TLSConnection(HTTPSConnection):
+    response_class = _DeadlineResponse
+
+
+class _Pool(urllib3.HTTPConnectionPool):
+    ConnectionCls = _Connection
+
+
+class _TLSPool(urllib3.HTTPSConnectionPool):
+    ConnectionCls = _TLSConnection
+
+
+# -- the transport ------------------------------------------------------------------------------
 
 
 class RESTClientObject:
@@ -75,19 +129,19 @@ class RESTClientObject:
 
     def __init__(self, configuration: Configuration) -> None:
         self.configuration = configuration
-        self._policy = configuration.retry
         self._lock = threading.Lock()
         self._lock_generation = _fork_generation
-        self._manager: Optional[urllib3.PoolManager] = None
-        self._pool: Optional[urllib3.HTTPConnectionPool] = None
+        self._pools: Optional[Tuple[urllib3.PoolManager, urllib3.HTTPConnectionPool]] = None
         self._generation = -1
-        self._prefix = _path_prefix(configuration.host)
+        host = configuration.host
+        self._prefix = _path_prefix(host)
+        self._proxy_base = host if configuration.proxy else None
 
     # -- the pool -------------------------------------------------------------------------------
 
     def _new_manager(self) -> urllib3.PoolManager:
         c = self.configuration
-        kwargs: dict[str, object] = {"num_pools": 4, "maxsize": c.pool_maxsize, "block": False}
+        kwargs: dict[str, Any] = {"num_pools": 4, "maxsize": c.pool_maxsize, "block": False}
         if c.verify_ssl:
             kwargs["cert_reqs"] = "CERT_REQUIRED"
             ca = c.ssl_ca_cert or os.environ.get("SSL_CERT_FILE") or None
@@ -96,21 +150,26 @@ class RESTClientObject:
         else:
             kwargs["cert_reqs"] = "CERT_NONE"
         if c.proxy:
-            return urllib3.ProxyManager(c.proxy, **kwargs)  # type: ignore[arg-type]
-        return urllib3.PoolManager(**kwargs)  # type: ignore[arg-type]
+            proxy, auth = split_proxy(c.proxy)
+            headers = make_headers(proxy_basic_auth=auth) if auth else None
+            manager: urllib3.PoolManager = urllib3.ProxyManager(proxy, proxy_headers=headers, **kwargs)
+        else:
+            manager = urllib3.PoolManager(**kwargs)
+        manager.pool_classes_by_scheme = {"http": _Pool, "https": _TLSPool}  # type: ignore[assignment]
+        return manager
 
-    def _connection_pool(self) -> urllib3.HTTPConnectionPool:
-        pool = self._pool
-        if pool is not None and self._generation == _fork_generation:
-            return pool
+    def _connection_pool(self) -> Tuple[urllib3.PoolManager, urllib3.HTTPConnectionPool]:
+        pools = self._pools
+        if pools is not None and self._generation == _fork_generation:
+            return pools
         with self._held_lock():
-            if self._pool is None or self._generation != _fork_generation:
+            if self._pools is None or self._generation != _fork_generation:
                 # A forked child must not touch its parent's sockets: leave them unclosed (a TLS
                 # close could end the parent's session with the server) and start a fresh pool.
-                self._manager = self._new_manager()
-                self._pool = self._manager.connection_from_url(self.configuration.host)
+                manager = self._new_manager()
+                self._pools = (manager, manager.connection_from_url(self.configuration.host))
                 self._generation = _fork_generation
-            return self._pool
+            return self._pools
 
     def _held_lock(self) -> threading.Lock:
         if self._lock_generation != _fork_generation:
@@ -120,110 +179,117 @@ class RESTClientObject:
         return self._lock
 
     def close(self) -> None:
-        """Close pooled connections; the next request opens new ones."""
+        """Close pooled connections; the next request opens new ones. Calls in flight finish on
+        the connections they hold."""
         with self._held_lock():
-            manager, self._manager, self._pool = self._manager, None, None
-        if manager is not None and self._generation == _fork_generation:
-            manager.clear()
+            pools, self._pools = self._pools, None
+        if pools is not None and self._generation == _fork_generation:
+            pools[0].clear()
 
-    # -- sending --------------------------------------------------------------------------------
+    # -- running a call ---------------------------------------------------------------------
 
-    def send(
-        self,
-        method: str,
-        path: str,
-        headers: Mapping[str, str],
-        timeout: Timeout,
-        request_id: str,
-        body: Optional[bytes] = None,
-    ) -> RESTResponse:
-        """Send ``method path`` (a path under the host), retrying as the policy allows."""
-        policy = self._policy
-        attempt = 0
-        while True:
-            attempt += 1
-            debug = logger.isEnabledFor(logging.DEBUG)
-            started = time.perf_counter() if debug else 0.0
-            try:
-                raw = self._urlopen(method, path, headers, timeout, body)
-            except ApiConnectionError as exc:
-                exc.request_id, exc.attempts = request_id, attempt
-                if debug:
-                    self._log_attempt(method, path, "failed", started, request_id, attempt)
-                delay = policy.next_delay(attempt) if exc.retryable else None
-                if delay is None:
-                    raise exc
-                _warn_retry(method, path, attempt, type(exc).__name__, delay, request_id)
-                time.sleep(delay)
-                continue
-
-            status = raw.status
-            if debug:
-                self._log_attempt(method, path, status, started, request_id, attempt)
-            retry_after = None
-            if status in policy.retry_statuses:
-                retry_after = parse_retry_after(raw.headers.get("Retry-After"))
-                delay = policy.next_delay(attempt, retry_after)
-                if delay is not None:
-                    _warn_retry(method, path, attempt, f"HTTP {status}", delay, request_id)
-                    time.sleep(delay)
-                    continue
-            return RESTResponse(status, raw.reason, raw.headers, raw.data, attempt, retry_after)
-
-    def _urlopen(
-        self, method: str, path: str, headers: Mapping[str, str], timeout: Timeout, body: Optional[bytes]
-    ) -> urllib3.response.BaseHTTPResponse:
+    def run(self, call: Call) -> ApiResponse[Any]:
+        """Drive ``call`` to its result: every attempt, wait and hook it asks for."""
+        steps = call.steps()
         try:
-            if self.configuration.proxy:
-                self._connection_pool()
-                assert self._manager is not None
-                return self._manager.urlopen(
-                    method,
-                    self.configuration.host + path,
-                    body=body,
-                    headers=headers,
-                    retries=False,
-                    redirect=False,
-                    timeout=timeout,
-                )
-            return self._connection_pool().urlopen(
-                method,
-                self._prefix + path,
-                body=body,
-                headers=headers,
-                retries=False,
-                redirect=False,
-                timeout=timeout,
-                assert_same_host=False,
-            )
-        except (HTTPError, HTTPException, OSError) as exc:
-            raise _connection_error(exc) from None
+            step = next(steps)
+            while True:
+                if step is call:
+                    step = steps.send(self.exchange(call))
+                elif type(step) is float:
+                    time.sleep(step)
+                    step = steps.send(None)
+                else:
+                    _run_hooks(step)  # type: ignore[arg-type]
+                    step = steps.send(None)
+        except StopIteration as done:
+            return done.value  # type: ignore[no-any-return]
 
-    @staticmethod
-    def _log_attempt(
-        method: str, path: str, status: Union[int, str], started: float, request_id: str, attempt: int
-    ) -> None:
-        logger.debug(
-            "cashfree_pg: %s %s -> %s in %.1f ms [request_id=%s attempt=%d]",
-            method,
-            path,
-            status,
-            (time.perf_counter() - started) * 1000,
-            request_id,
-            attempt,
-        )
+    def exchange(self, call: Call) -> Union[RawAnswer, Fault]:
+        """One attempt: send the request, read the whole answer under the deadline."""
+        deadline = call.attempt_deadline()
+        left = deadline - monotonic()
+        if left <= 0:
+            return Fault("timeout", f"call_timeout ({call.settings.call_timeout:g}s) expired")
+        limits = call.settings.timeouts
+        timeout = Timeout(connect=min(limits.connect, left), read=min(limits.read, left))
+        response = None
+        _exchange.deadline = deadline
+        try:
+            response = self._urlopen(call, timeout)
+            fault = screen_head(response.status, response.headers, call.request_id)
+            if fault is None:
+                cap = call.settings.max_response_bytes
+                body = _read_capped(response, cap)
+                if body is not None:
+                    return RawAnswer(response.status, response.reason, response.headers, body)
+                fault = too_large(cap, response.status, response.reason, response.headers)
+        except Exception as exc:  # every urllib3, http.client, socket and TLS failure
+            fault = _fault(exc, deadline, call)
+        finally:
+            _exchange.deadline = None
+        _discard(response)
+        return fault
+
+    def _urlopen(self, call: Call, timeout: Timeout) -> Any:
+        manager, pool = self._connection_pool()
+        options = {
+            "body": None,
+            "headers": call.headers,
+            "retries": False,
+            "redirect": False,
+            "timeout": timeout,
+            "preload_content": False,
+            "decode_content": False,
+            "release_conn": False,
+            "enforce_content_length": True,
+        }
+        if self._proxy_base is not None:
+            return manager.urlopen(call.method, self._proxy_base + call.target, **options)
+        return pool.urlopen(call.method, self._prefix + call.target, assert_same_host=False, **options)
 
 
-def _warn_retry(method: str, path: str, attempt: int, what: str, delay: float, request_id: str) -> None:
-    logger.warning(
-        "cashfree_pg: %s %s attempt %d failed (%s); retrying in %.2fs [request_id=%s]",
-        method,
-        path,
-        attempt,
-        what,
-        delay,
-        request_id,
-    )
+def _read_capped(response: Any, cap: int) -> Optional[bytes]:
+    """The whole body, or None when it is longer than ``cap`` (reading stops there)."""
+    length = response.headers.get("content-length")
+    if length is not None and length.strip().isdigit() and length.isascii():
+        expected = int(length)
+        if expected > cap:
+            return None
+        body: bytes = response.read()
+        if len(body) != expected:
+            raise http.client.IncompleteRead(body, expected - len(body))
+        return body
+    chunks = []
+    total = 0
+    while True:
+        chunk = response.read(65536)
+        if not chunk:
+            return b"".join(chunks)
+        total += len(chunk)
+        if total > cap:
+            return None
+        chunks.append(chunk)
+
+
+def _discard(response: Any) -> None:
+    """Close the connection of an exchange that did not finish cleanly, so no later call can
+    read what is left of this answer."""
+    if response is None:
+        return
+    try:
+        response.close()
+        response.release_conn()
+    except Exception:  # pragma: no cover - closing a broken connection may fail; it is gone either way
+        pass
+
+
+def _run_hooks(emit: Emit) -> None:
+    for hook in emit.hooks:
+        try:
+            hook(emit.record)
+        except Exception as exc:
+            hook_failed(hook, exc)
 
 
 def _path_prefix(host: str) -> str:
@@ -232,32 +298,49 @@ def _path_prefix(host: str) -> str:
     return rest[slash:] if slash >= 0 else ""
 
 
-def _connection_error(exc: BaseException) -> ApiConnectionError:
-    """The SDK's exception for a transport failure, with a message saying what failed."""
+def _fault(exc: BaseException, deadline: float, call: Call) -> Fault:
+    """What went wrong with an attempt, in words, without the exception (nothing raw escapes)."""
+    text = _short(exc)
+    if monotonic() >= deadline - 0.001 and deadline >= call.deadline:
+        return Fault("timeout", f"call_timeout ({call.settings.call_timeout:g}s) expired: {text}")
     if isinstance(exc, NewConnectionError):
-        return ApiConnectionError(reason=f"could not connect: {_short(exc)}")
-    if isinstance(exc, (Urllib3TimeoutError, TimeoutError)):
-        return ApiTimeoutError(reason=f"timed out: {_short(exc)}")
+        return Fault("connect", f"could not connect: {text}")
+    if _is_timeout(exc):
+        return Fault("timeout", f"timed out: {text}")
     if isinstance(exc, SSLError) or "SSL" in type(exc).__name__:
-        text = _short(exc)
         lowered = text.lower()
         if "certificate" in lowered or "doesn't match" in lowered or "hostname mismatch" in lowered:
-            error = ApiConnectionError(reason=f"TLS certificate verification failed: {text}")
-        else:
-            error = ApiConnectionError(reason=f"TLS error: {text}")
-        error.retryable = False  # the same certificate will fail the same way
-        return error
+            return Fault("tls", f"TLS certificate verification failed: {text}")
+        return Fault("tls", f"TLS error: {text}")
     if isinstance(exc, ProxyError):
-        return ApiConnectionError(reason=f"proxy error: {_short(exc)}")
-    return ApiConnectionError(reason=f"connection failed: {_short(exc)}")
+        return Fault("connect", f"proxy error: {text}")
+    return Fault("connect", f"connection failed: {text}")
+
+
+def _is_timeout(exc: BaseException) -> bool:
+    inner: Optional[BaseException] = exc
+    for _ in range(8):
+        if inner is None:
+            return False
+        if isinstance(inner, (TimeoutError, socket.timeout, urllib3.exceptions.TimeoutError)):
+            return True
+        inner = _cause(inner)
+    return False
+
+
+def _cause(exc: BaseException) -> Optional[BaseException]:
+    for nxt in (getattr(exc, "reason", None), exc.__cause__, exc.__context__):
+        if isinstance(nxt, BaseException):
+            return nxt
+    return None
 
 
 def _short(exc: BaseException) -> str:
     # urllib3 nests the cause; its innermost message says what actually happened.
     inner: BaseException = exc
-    while True:
-        nxt = getattr(inner, "reason", None) or inner.__cause__ or inner.__context__
-        if not isinstance(nxt, BaseException) or nxt is inner:
+    for _ in range(8):
+        nxt = _cause(inner)
+        if nxt is None or nxt is inner:
             break
         inner = nxt
     text = str(inner) or type(inner).__name__

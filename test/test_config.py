@@ -8,9 +8,11 @@ from cashfree_pg import ApiClient, ApiValueError, Cashfree, Configuration
 from test.scripted_server import SEED_INSTRUMENT, Reply, ScriptedServer
 
 
-def test_no_credentials_is_a_clear_error_before_sending() -> None:
+def test_no_credentials_is_a_clear_error_before_sending(server: ScriptedServer) -> None:
+    cashfree = Cashfree(base_url=server.url)  # built before credentials are set, as settings modules do
     with pytest.raises(ApiValueError) as info:
-        Cashfree()
+        cashfree.PGCustomerFetchInstrument(customer_id="c", instrument_id="i")
+    assert server.requests == []
     text = str(info.value)
     for name in ("XClientId", "XClientSecret", "CASHFREE_CLIENT_ID", "CASHFREE_CLIENT_SECRET", "XPartnerKey"):
         assert name in text
@@ -25,9 +27,11 @@ def test_precedence_argument_then_class_attribute_then_environment(monkeypatch: 
     monkeypatch.setattr(Cashfree, "XClientId", "cls_id")
     assert Cashfree().configuration.client_id == "cls_id"
     assert Cashfree(XClientId="arg_id").configuration.client_id == "arg_id"
-    monkeypatch.setattr(Cashfree, "XClientId", "")  # empty counts as not set
-    assert Cashfree(XClientId="").configuration.client_id == "env_id"
+    monkeypatch.setattr(Cashfree, "XClientId", "")  # an empty class attribute counts as not set
+    assert Cashfree().configuration.client_id == "env_id"
     assert Cashfree().configuration.client_secret == "env_secret"
+    with pytest.raises(ApiValueError, match="empty"):  # an empty argument never falls back
+        Cashfree(XClientId="")
 
 
 def test_environments_and_hosts(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -59,8 +63,11 @@ def test_environments_and_hosts(monkeypatch: pytest.MonkeyPatch) -> None:
         {"api_version": "22-9-1"},
         {"ssl_ca_cert": "/no/such/ca.pem"},
         {"proxy": "socks5://127.0.0.1:1080"},
-        {"timeout": 5},
+        {"timeout": 0},
         {"retry": 3},
+        {"call_timeout": float("nan")},
+        {"pool_maxsize": 1001},
+        {"host": "http://h:99999"},
     ],
 )
 def test_configuration_rejects_bad_values(kwargs: dict) -> None:  # type: ignore[type-arg]

@@ -81,7 +81,7 @@ def test_retryable_statuses_raise_after_retries(
     with pytest.raises(exc_type) as info:
         make_client(server).PGCustomerFetchInstrument("2022-09-01", "c1", "i1")
     assert info.value.attempts == 3 and len(server.requests) == 3
-    assert "after 3 attempts" in str(info.value)
+    assert "Attempts: 3" in str(info.value)
 
 
 def test_html_error_page_from_a_proxy(server: ScriptedServer) -> None:
@@ -168,4 +168,6 @@ def test_built_from_a_response_as_in_the_official_sdk(server: ScriptedServer) ->
     e = NotFoundException(http_resp=response)
     assert (e.status, e.reason, e.body) == (404, "Not Found", '{"message": "gone"}')
     assert e.headers is not None and e.headers["X-Trace"] == "t1"
-    assert str(e).startswith("(404) Not Found")
+    text = str(e)  # the official SDK's layout, which log parsers rely on
+    assert text.startswith("(404)\nReason: Not Found\nHTTP response headers: ")
+    assert "X-Trace" in text and 'HTTP response body: {"message": "gone"}' in text

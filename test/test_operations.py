@@ -150,11 +150,31 @@ def test_delete_always_carries_an_idempotency_key(cashfree_mock: MockCashfree) -
 
 def test_partner_and_signature_headers(server: ScriptedServer) -> None:
     server.default = Reply(200, SEED_INSTRUMENT)
-    client = Cashfree(XPartnerKey="pk_live", XPartnerMerchantId="m_1", XClientSignature="sig", base_url=server.url)
+    client = Cashfree(XPartnerKey="pk_live", XPartnerMerchantId="m_1", base_url=server.url)
     client.PGCustomerFetchInstrument(customer_id=CID, instrument_id=IID)
     h = server.last.headers
-    assert (h["x-partner-apikey"], h["x-partner-merchantid"], h["x-client-signature"]) == ("pk_live", "m_1", "sig")
-    assert "x-client-id" not in h and "x-client-secret" not in h
+    assert (h["x-partner-apikey"], h["x-partner-merchantid"]) == ("pk_live", "m_1")
+    assert not {"x-client-id", "x-client-secret", "x-client-signature"} & set(h)
+    Cashfree(XClientId="app", XClientSignature="sig", base_url=server.url).PGCustomerFetchInstrument(
+        customer_id=CID, instrument_id=IID
+    )
+    h = server.last.headers
+    assert (h["x-client-id"], h["x-client-signature"]) == ("app", "sig")
+    assert not {"x-client-secret", "x-partner-apikey", "x-partner-merchantid"} & set(h)
+
+
+@pytest.mark.parametrize(
+    "creds",
+    [
+        {"XPartnerKey": "pk"},
+        {"XClientId": "id"},
+        {"XClientSecret": "s"},
+        {"XClientId": "i", "XClientSecret": "s", "XClientSignature": "g"},
+    ],
+)
+def test_only_the_four_documented_credential_sets_are_accepted(creds: dict) -> None:  # type: ignore[type-arg]
+    with pytest.raises(ApiValueError, match="XPartnerMerchantId \\+ XPartnerKey"):
+        Cashfree(**creds)
 
 
 def test_extra_headers_and_per_call_timeout(server: ScriptedServer) -> None:

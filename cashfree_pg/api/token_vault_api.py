@@ -1,8 +1,12 @@
-"""The Token Vault endpoints: saved card instruments of a customer."""
+"""The Token Vault endpoints as data, and their official methods, declared once.
+
+``TokenVaultMethods`` holds the four ``PG...`` methods; ``TokenVaultApi`` (the official class)
+and the ``Cashfree`` facade both inherit them and differ only in ``_invoke``.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, List, Optional
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence
 
 from cashfree_pg.operation import Operation
 
@@ -45,25 +49,23 @@ FETCH_CRYPTOGRAM = Operation(
     ("customer_id", "instrument_id"),
     "cryptogram_entity:CryptogramEntity",
 )
+#: Every operation, for code that routes or documents by table (the testing kit's fake service).
+OPERATIONS = (FETCH_INSTRUMENTS, FETCH_INSTRUMENT, DELETE_INSTRUMENT, FETCH_CRYPTOGRAM)
 
 
-class TokenVaultApi:
-    """The four saved-instrument operations. ``Cashfree`` delegates to this class.
+class TokenVaultMethods:
+    """The four saved-instrument operations, with the official SDK's signatures."""
 
-    ``TokenVaultApi()`` with no client builds one the way ``Cashfree()`` does (class attributes,
-    then environment variables), on first use.
-    """
-
-    def __init__(self, api_client: Optional[ApiClient] = None) -> None:
-        self._api_client = api_client
-
-    @property
-    def api_client(self) -> ApiClient:
-        if self._api_client is None:
-            from cashfree_pg.api_client import Cashfree
-
-            self._api_client = Cashfree().api_client
-        return self._api_client
+    def _invoke(
+        self,
+        op: Operation,
+        x_api_version: Optional[str],
+        args: Sequence[object],
+        x_request_id: Optional[str],
+        x_idempotency_key: Optional[str],
+        options: Dict[str, Any],
+    ) -> Any:
+        raise NotImplementedError
 
     def PGCustomerFetchInstruments(
         self,
@@ -75,7 +77,7 @@ class TokenVaultApi:
         **kwargs: Any,
     ) -> ApiResponse[List[InstrumentEntity]]:
         """GET /customers/{customer_id}/instruments?instrument_type=...: all saved instruments."""
-        return self.api_client.call(
+        return self._invoke(  # type: ignore[no-any-return]
             FETCH_INSTRUMENTS, x_api_version, (customer_id, instrument_type), x_request_id, x_idempotency_key, kwargs
         )
 
@@ -89,7 +91,7 @@ class TokenVaultApi:
         **kwargs: Any,
     ) -> ApiResponse[InstrumentEntity]:
         """GET /customers/{customer_id}/instruments/{instrument_id}: one saved instrument."""
-        return self.api_client.call(
+        return self._invoke(  # type: ignore[no-any-return]
             FETCH_INSTRUMENT, x_api_version, (customer_id, instrument_id), x_request_id, x_idempotency_key, kwargs
         )
 
@@ -104,7 +106,7 @@ class TokenVaultApi:
     ) -> ApiResponse[InstrumentEntity]:
         """DELETE /customers/{customer_id}/instruments/{instrument_id}: always carries an
         idempotency key (the caller's, or a generated one), so retries cannot act twice."""
-        return self.api_client.call(
+        return self._invoke(  # type: ignore[no-any-return]
             DELETE_INSTRUMENT, x_api_version, (customer_id, instrument_id), x_request_id, x_idempotency_key, kwargs
         )
 
@@ -118,6 +120,36 @@ class TokenVaultApi:
         **kwargs: Any,
     ) -> ApiResponse[CryptogramEntity]:
         """GET /customers/{customer_id}/instruments/{instrument_id}/cryptogram: a one-time cryptogram."""
-        return self.api_client.call(
+        return self._invoke(  # type: ignore[no-any-return]
             FETCH_CRYPTOGRAM, x_api_version, (customer_id, instrument_id), x_request_id, x_idempotency_key, kwargs
         )
+
+
+class TokenVaultApi(TokenVaultMethods):
+    """The official generated class: ``TokenVaultApi(api_client).PGCustomerFetchInstruments(...)``.
+
+    ``TokenVaultApi()`` with no client uses the one ``Cashfree()`` would build (class
+    attributes, then environment variables), on first use.
+    """
+
+    def __init__(self, api_client: Optional[ApiClient] = None) -> None:
+        self._api_client = api_client
+
+    @property
+    def api_client(self) -> ApiClient:
+        if self._api_client is None:
+            from cashfree_pg._shared import default_client
+
+            self._api_client = default_client()
+        return self._api_client
+
+    def _invoke(
+        self,
+        op: Operation,
+        x_api_version: Optional[str],
+        args: Sequence[object],
+        x_request_id: Optional[str],
+        x_idempotency_key: Optional[str],
+        options: Dict[str, Any],
+    ) -> Any:
+        return self.api_client.call(op, x_api_version, args, x_request_id, x_idempotency_key, options)
