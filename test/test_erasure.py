@@ -334,3 +334,13 @@ def test_rate_limiting_slows_the_job_but_fails_no_customer(tmp_path: Path) -> No
             reports = list(erase_customers(cf, customers, concurrency=4, audit_log=tmp_path / "a.jsonl"))
         assert len(reports) == 5 and all(r.complete and r.verified for r in reports)
         assert len(mock.requests) > 5 * 3  # some requests were refused (429) and made again
+
+
+def test_once_stop_is_set_no_delete_starts(mock: MockCashfree) -> None:
+    ids = _cards(mock, "cust_1")
+    stop = threading.Event()
+    stop.set()
+    with mock.client() as cf:
+        report = erase_customer(cf, "cust_1", stop=stop)
+    assert report.interrupted and not report.complete and not report.verified and report.receipts == ()
+    assert not _deletes(mock) and all(mock.instrument(i).instrument_status == "ACTIVE" for i in ids)
