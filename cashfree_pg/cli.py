@@ -382,7 +382,8 @@ class _Connection:
             )
         except ApiValueError as exc:
             raise _CliError(str(exc)) from None
-        self.host = self.client.configuration.host
+        configuration = self.client.configuration  # set: the credentials were checked above
+        self.host = configuration.host if configuration is not None else ""
         # The environment setting decides, whatever the base URL (a proxy in front of production).
         self.production = setting.strip().lower() == "production" or PRODUCTION_URL in (setting, self.host)
 

@@ -201,8 +201,8 @@ def idempotency_key(merchant: str, customer_id: str, instrument_id: str) -> str:
 
 def merchant_of(client: Any) -> str:
     """The merchant a client acts for: its client id (or partner merchant id)."""
-    c = client.configuration
-    return str(c.client_id or c.partner_merchant_id or "")
+    c = client.configuration  # set once the client has made a call (the listing comes first)
+    return str(c.client_id or c.partner_merchant_id or "") if c is not None else ""
 
 
 def is_active(instrument: InstrumentEntity) -> bool:
@@ -227,14 +227,15 @@ def delete_outcome(status: Optional[int]) -> str:
 
 
 def is_fatal(exc: BaseException) -> bool:
-    """Whether ``exc`` makes every erasure with this client impossible (credentials refused)."""
-    return isinstance(exc, (UnauthorizedException, ForbiddenException))
+    """Whether ``exc`` makes every erasure with this client impossible: credentials refused by
+    the service, or a client that cannot send at all (no credentials, a bad setting). The
+    customer id is checked before any call, so a bad argument here is the client's."""
+    return isinstance(exc, (UnauthorizedException, ForbiddenException, ApiValueError, ApiTypeError))
 
 
 def refuses_customer(exc: BaseException) -> bool:
-    """Whether ``exc`` says this customer id cannot be erased at all (refused before sending,
-    or by the service)."""
-    return isinstance(exc, (ApiValueError, ApiTypeError, BadRequestException))
+    """Whether the service says this customer id cannot be erased at all."""
+    return isinstance(exc, BadRequestException)
 
 
 def rate_limit_wait(exc: BaseException, round_number: int) -> Optional[float]:
@@ -499,8 +500,9 @@ def erase_customer(
     ``dry_run``: list only; active cards get ``"would_delete"``. ``audit_log``: an ``AuditLog``
     or a path to append to. ``stop``: once set, no further delete starts (the report says
     ``interrupted``). Raises only when no erasure is possible: ``ApiTypeError``/``ApiValueError``
-    for a bad customer id, ``BadRequestException`` when the service refuses it,
-    ``UnauthorizedException``/``ForbiddenException`` for the credentials. Any other listing
+    for a bad customer id or a client that cannot send (no credentials), ``BadRequestException``
+    when the service refuses the id, ``UnauthorizedException``/``ForbiddenException`` for the
+    credentials. Any other listing
     failure is a report with ``error`` set and ``complete`` False.
     """
     _check_customer_id(customer_id)
@@ -626,9 +628,10 @@ def erase_customers(
     """Erase many customers, ``concurrency`` at a time (threads sharing ``client``), yielding
     each report as it is finished (not in input order). Repeated ids are erased once.
 
-    A customer id refused by the client or the service gives a report with ``error``, not an
-    exception; refused credentials raise (``UnauthorizedException``/``ForbiddenException``)
-    after the customers in progress finish. ``resume=True`` (needs ``audit_log``) skips the
+    A customer id that is not a non-empty string, or that the service refuses, gives a report
+    with ``error``, not an exception; refused credentials (``UnauthorizedException``,
+    ``ForbiddenException``) or a client that cannot send (``ApiValueError``: no credentials)
+    raise, after the customers in progress finish. ``resume=True`` (needs ``audit_log``) skips the
     customers the log shows verified. Once ``stop`` is set, no new customer or delete starts;
     the customers in progress finish their in-flight delete and report ``interrupted``.
     Rate limits slow the job (the client waits as the service asks) rather than fail it.
@@ -671,7 +674,11 @@ def _run_all(
         if halt.is_set():  # queued before a stop: never started, so no report
             return None
         try:
-            return _erase(client, _check_customer_id(customer_id), dry_run, log, halt)
+            checked = _check_customer_id(customer_id)
+        except (ApiTypeError, ApiValueError) as exc:
+            return _refused(customer_id, exc, dry_run, log)
+        try:
+            return _erase(client, checked, dry_run, log, halt)
         except Exception as exc:
             if is_fatal(exc):
                 halt.set()

@@ -344,3 +344,18 @@ def test_once_stop_is_set_no_delete_starts(mock: MockCashfree) -> None:
         report = erase_customer(cf, "cust_1", stop=stop)
     assert report.interrupted and not report.complete and not report.verified and report.receipts == ()
     assert not _deletes(mock) and all(mock.instrument(i).instrument_status == "ACTIVE" for i in ids)
+
+
+def test_a_client_without_credentials_stops_the_job_before_any_request(
+    mock: MockCashfree, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cashfree_pg import Cashfree
+
+    for name in ("CASHFREE_CLIENT_ID", "CASHFREE_CLIENT_SECRET"):
+        monkeypatch.delenv(name, raising=False)
+    cf = Cashfree(base_url=mock.url)
+    with pytest.raises(ApiValueError, match="credentials"):
+        list(erase_customers(cf, ["a", "b", "c"]))
+    with pytest.raises(ApiValueError, match="credentials"):
+        erase_customer(cf, "a")
+    assert mock.requests == []
