@@ -32,6 +32,9 @@ _NAME_HINTS = ("number", "cryptogram", "secret", "signature", "key")
 # the next word of a sentence ("cryptogram expired"): at least this long, with a digit, an upper-case
 # letter after the first character, or one of + / = (base64).
 _MIN_DATA_WORD = 8
+# A run of base64 this long, with upper- and lower-case letters and a digit or + / =, is taken for
+# a cryptogram or a token wherever it is (words and identifiers have no digits or are shorter).
+_MIN_BLOB = 20
 # Values that hide nothing (and keep a JSON body valid when left as they are).
 _NOTHING = frozenset({"null", "none", "true", "false", ""})
 # C0 and C1 controls, DEL, the Unicode line and paragraph separators and the bidirectional
@@ -40,7 +43,7 @@ _CONTROLS = "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]"
 
 
 @cache
-def _patterns() -> Tuple[Pattern[str], Pattern[str], Pattern[str], Pattern[str]]:
+def _patterns() -> Tuple[Pattern[str], Pattern[str], Pattern[str], Pattern[str], Pattern[str]]:
     # Compiled on first use: a call that succeeds never needs them.
     return (
         # 13 to 19 digits, a single space, dash or line break allowed between any two of them
@@ -54,9 +57,12 @@ def _patterns() -> Tuple[Pattern[str], Pattern[str], Pattern[str], Pattern[str]]
             r"|(\\?[\"']?)([^\s\"'\\,;&(){}\[\]<>]+))",  # a bare value, maybe after an escaped quote
             re.IGNORECASE,
         ),
-        # User information in a URL: scheme://user:password@host or scheme://token@host.
-        re.compile(r"://([^/?#\s@]+)@"),
+        # User information in a URL: scheme://user:password@host or scheme://token@host; up to the
+        # last @ of the authority, as a password may hold an unescaped @.
+        re.compile(r"://([^/?#\s]+)@"),
         re.compile(_CONTROLS),
+        # A long run of base64 with no name before it (a cryptogram in an HTML error page, a token).
+        re.compile(rf"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/]{{{_MIN_BLOB},}}={{0,2}}(?![A-Za-z0-9+/=_-])"),
     )
 
 
@@ -88,7 +94,7 @@ def mask_url(url: Optional[str]) -> str:
     if "://" not in url:  # host:port form, as some proxy settings are written
         authority, slash, rest = url.partition("/")
         return _mask_userinfo(authority) + slash + rest if "@" in authority else url
-    return _patterns()[2].sub(_mask_url_userinfo, url, count=1)
+    return _patterns()[2].sub(_mask_url_userinfo, url)
 
 
 def _mask_url_userinfo(m: re.Match[str]) -> str:
@@ -124,12 +130,13 @@ def _escape(m: re.Match[str]) -> str:
 
 
 def redact_text(text: str) -> str:
-    """``text`` made safe to show: card numbers, card fields, credentials and URL passwords masked,
-    control characters escaped (see :func:`safe_text`).
+    """``text`` with card numbers, card fields, credentials and URL passwords masked.
 
-    Linear in the length of ``text``; text with nothing to mask comes back unchanged.
+    Line breaks stay (a message may have several lines); pass each piece of text a server chose
+    through :func:`safe_text` as well. Linear in the length of ``text``; text with nothing to mask
+    comes back unchanged.
     """
-    pan, field, userinfo, _controls = _patterns()
+    pan, field, userinfo, _controls, blob = _patterns()
     # Card numbers first, so that a named field already holding ``****1234`` is left as it is.
     text = pan.sub(_mask_pan, text)
     lowered = text.lower()
@@ -137,7 +144,13 @@ def redact_text(text: str) -> str:
         text = field.sub(_mask_field, text)
     if "@" in text:
         text = userinfo.sub(_mask_url_userinfo, text)
-    return safe_text(text)
+    return blob.sub(_mask_blob, text)
+
+
+def _mask_blob(m: re.Match[str]) -> str:
+    run = m.group()
+    data_like = any(c.isupper() for c in run) and any(c.islower() for c in run)
+    return MASK if data_like and any(c.isdigit() or c in "+/=" for c in run) else run
 
 
 def _mask_pan(m: re.Match[str]) -> str:

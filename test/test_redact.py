@@ -73,6 +73,7 @@ def test_a_card_number_keeps_its_last_four_digits_and_a_cryptogram_nothing() -> 
         "6011000990139424",
         "4000000000000000006",  # 19 digits
         "4222222222222",  # 13 digits
+        "4000 0000 0000 0000 006",  # 19 digits, grouped 4-4-4-4-3
     ],
 )
 @pytest.mark.parametrize(
@@ -113,6 +114,11 @@ def test_a_card_number_in_any_message_keeps_only_its_last_four(shown: str, templ
 )
 def test_text_without_card_data_is_left_as_it_is(text: str) -> None:
     assert redact_text(text) == text
+
+
+def test_a_card_number_is_replaced_by_its_last_four_digits_exactly() -> None:
+    assert redact_text("card 4000 0000 0000 0000 006 declined") == "card ****0006 declined"
+    assert redact_text("card 3782-822463-10005.") == "card ****0005."
 
 
 def test_a_card_number_followed_by_more_digits_is_still_masked() -> None:
@@ -198,9 +204,50 @@ def test_a_redacted_json_body_stays_valid_json() -> None:
     }
 
 
+@pytest.mark.parametrize("template", ["<html>{}</html>", "token {} expired", "{}", "Bearer {}.", "({})"])
+def test_a_cryptogram_or_token_without_a_name_is_masked_too(template: str) -> None:
+    for value in (CRYPTOGRAM, "eyJhbGciOiJIUzI1NiJ9xQ", "AbCdEfGhIjKlMnOpQrSt+/"):
+        assert redact_text(template.format(value)) == template.format("****")
+
+
+@pytest.mark.parametrize(
+    "word",
+    [
+        "PGCustomerInstrumentsFetchCryptogram",
+        "abcdefghijklmnopqrstuvwxyz0123",
+        "ABCDEFGHIJKLMNOPQRST1234",
+        "AbCdEfGhIjKlMnOpQr1",
+    ],
+)
+def test_identifiers_and_short_or_single_case_runs_are_not_taken_for_tokens(word: str) -> None:
+    assert redact_text(f"see {word} now") == f"see {word} now"
+
+
+def test_masked_text_keeps_its_shape() -> None:
+    assert redact_text(f"CryptogramEntity(card_number='{CARD}', cryptogram='{CRYPTOGRAM}', card_display='1111')") == (
+        "CryptogramEntity(card_number='****1111', cryptogram='****', card_display='1111')"
+    )
+    assert redact_text(f'{{"cryptogram": "{CRYPTOGRAM}"}}') == '{"cryptogram": "****"}'
+    assert redact_text(f"cryptogram={CRYPTOGRAM}&x=1") == "cryptogram=****&x=1"
+
+
+def test_a_body_echoing_every_sensitive_field_at_once_is_masked() -> None:
+    body = {
+        "card_number": CARD,
+        "cryptogram": CRYPTOGRAM,
+        "x-client-secret": SECRET,
+        "x-client-signature": "sig_Zm9vYmFyYmF6cXV4",
+        "x-partner-apikey": "pk_partner_9a8b7c6d5e4f",
+    }
+    out = redact_text(json.dumps(body))
+    assert json.loads(out) == dict.fromkeys(body, "****") | {"card_number": "****1111"}
+
+
 def test_a_sentence_word_after_a_field_name_is_not_taken_for_a_value() -> None:
     for text in ("cryptogram expired", "cryptogram generation failed", "card_number missing", "Cryptogram Expired"):
         assert redact_text(text) == text
+    for first in "ABCDEFGHIJKLMNOPQRSTUVWXYZ":  # a capitalised word is a word, whatever its first letter
+        assert redact_text(f"cryptogram {first}nvalidated") == f"cryptogram {first}nvalidated"
     for value in ("AQBBBBBB", "abcdefg1", "abcdef+/", "aBcdefgh"):  # eight characters of data
         assert redact_text(f"cryptogram {value}") == "cryptogram ****"
     for value in ("AQBBBBB", "abcdefgh"):  # shorter, or a plain lower-case word
@@ -225,6 +272,8 @@ def test_masked_text_is_not_masked_again() -> None:
         ("http://user:@proxy.local", "http://user:****@proxy.local"),
         ("user:pa55w0rd@proxy.local:3128", "user:****@proxy.local:3128"),
         ("user:pa55w0rd@proxy.local:3128/x@y", "user:****@proxy.local:3128/x@y"),
+        ("http://user:p@ss:w0rd@proxy.local:3128", "http://user:****@proxy.local:3128"),  # @ and : in the password
+        ("user:p@ss:w0rd@proxy.local:3128", "user:****@proxy.local:3128"),
         ("http://proxy.local:3128", "http://proxy.local:3128"),
         ("http://proxy.local/a@b", "http://proxy.local/a@b"),
         ("proxy.local:3128", "proxy.local:3128"),
@@ -263,15 +312,15 @@ CONTROLS += [chr(c) for c in range(0x2066, 0x206A)]
 
 @pytest.mark.parametrize("char", CONTROLS, ids=lambda c: f"U+{ord(c):04X}")
 def test_every_control_character_is_shown_as_an_escape(char: str) -> None:
-    for out in (safe_text(f"a{char}b"), redact_text(f"a{char}b")):
-        assert char not in out
-        assert out.startswith("a\\") and out.endswith("b") and len(out) > 3
-        assert all(c.isprintable() for c in out)
+    out = safe_text(f"a{char}b")
+    assert char not in out
+    assert out.startswith("a\\") and out.endswith("b") and len(out) > 3
+    assert all(c.isprintable() for c in out)
 
 
 def test_a_forged_log_line_stays_on_one_line() -> None:
     forged = "Bad Request\r\n2024-01-01 INFO cashfree_pg: payment ok\x1b[2K\u2028\u202e"
-    out = redact_text(forged)
+    out = safe_text(redact_text(forged))
     assert out.splitlines() == [out]
     assert out == "Bad Request\\r\\n2024-01-01 INFO cashfree_pg: payment ok\\x1b[2K\\u2028\\u202e"
     assert safe_text("tab\there\x00") == "tab\\there\\x00"
@@ -297,8 +346,10 @@ HOSTILE = {
     "mixed quotes": "cryptogram:'" + 'cryptogram:"x"' * (N // 14),
     "url without at": "://a:" + "b" * N,
     "many urls": "://u:p" * (N // 6),
-    "controls": "\x1b\n" * (N // 2),
+    "card digits between line breaks": "4111\n" * (N // 5),
     "spaces": " " * N,
+    "one long base64 run": "aB1" * (N // 3) + "_",
+    "many short runs": "aB1+/ " * (N // 6),
 }
 
 
@@ -306,6 +357,11 @@ HOSTILE = {
 def test_redaction_takes_linear_time_on_hostile_text(name: str) -> None:
     # A backtracking pattern would take minutes here; linear work takes well under a second.
     started = time.perf_counter()
-    out = redact_text(HOSTILE[name])
+    out = safe_text(redact_text(HOSTILE[name]))
     assert time.perf_counter() - started < 5.0
     assert len(out) >= len(HOSTILE[name]) // 5
+
+
+def test_redaction_keeps_line_breaks_and_safe_text_escapes_them() -> None:
+    assert redact_text("(400)\nReason: Bad Request\n") == "(400)\nReason: Bad Request\n"
+    assert safe_text("(400)\nReason") == "(400)\\nReason"
