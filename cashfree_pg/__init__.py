@@ -53,6 +53,9 @@ _MODELS = (
     "InstrumentEntity",
     "InstrumentStatus",
     "InstrumentType",
+    "InstrumentWebhook",
+    "InstrumentWebhookData",
+    "InstrumentWebhookDataEntity",
     "RateLimitError",
     "SavedInstrumentMeta",
 )
@@ -129,6 +132,9 @@ if TYPE_CHECKING:
         InstrumentEntity as InstrumentEntity,
         InstrumentStatus as InstrumentStatus,
         InstrumentType as InstrumentType,
+        InstrumentWebhook as InstrumentWebhook,
+        InstrumentWebhookData as InstrumentWebhookData,
+        InstrumentWebhookDataEntity as InstrumentWebhookDataEntity,
         RateLimitError as RateLimitError,
         SavedInstrumentMeta as SavedInstrumentMeta,
     )

@@ -27,7 +27,7 @@ from cashfree_pg._constants import (
     USER_AGENT,
 )
 from cashfree_pg._record import Record
-from cashfree_pg._redact import redact_headers
+from cashfree_pg._redact import SECRET_HEADERS, redact_headers
 from cashfree_pg.api_response import ApiResponse, RateLimit, idempotency_replayed
 from cashfree_pg.configuration import Configuration, check_api_version, check_header_name, check_header_value
 from cashfree_pg.exceptions import (
@@ -52,11 +52,18 @@ logger.addHandler(logging.NullHandler())
 
 monotonic = time.monotonic
 _CALL_OPTIONS = frozenset(
-    {"_request_timeout", "_headers", "call_timeout", "max_retries", "_return_http_data_only", "_preload_content"}
+    {
+        "_request_timeout",
+        "_headers",
+        "call_timeout",
+        "max_retries",
+        "_return_http_data_only",
+        "_preload_content",
+        "async_req",
+    }
 )
 #: The official generated client's keywords that mean nothing here, and what to do instead.
 _REFUSED_OPTIONS = {
-    "async_req": "use AsyncCashfree (from cashfree_pg import AsyncCashfree) and await its methods",
     "_request_auth": "build a Cashfree (or ApiClient) with those credentials; one client per credential set",
     "_content_type": "these operations send no request body",
     "_host_index": "choose the host with XEnvironment or base_url",
@@ -367,8 +374,8 @@ class Call:
             if isinstance(reply, RawAnswer):
                 status, headers = reply.status, reply.headers
                 if 200 <= status < 300:
-                    if self.shape == "raw":
-                        return reply
+                    if self.shape == "raw":  # the official _preload_content=False: no decoding
+                        return ApiResponse(status, headers, None, reply.body, _echoed_id(headers, self.request_id))
                     result = self._success(reply)
                     if isinstance(result, ApiException):
                         raise result
@@ -444,7 +451,7 @@ class Call:
         return exception(
             answer.status,
             answer.reason,
-            body=answer.body.decode("utf-8", "replace"),
+            body=self._scrub(answer.body.decode("utf-8", "replace")),
             headers=headers,
             code=_text(model, "code"),
             message=_text(model, "message"),
@@ -457,6 +464,14 @@ class Call:
             rate_limit=rate_limit,
             idempotency_replayed=idempotency_replayed(headers),
         )
+
+    def _scrub(self, text: str) -> str:
+        """``text`` without this client's own credentials, should the service echo one back."""
+        for name in SECRET_HEADERS:
+            secret = self.headers.get(name)
+            if secret and secret in text:
+                text = text.replace(secret, "****")
+        return text
 
     def _failure(self, fault: Fault) -> ApiException:
         if fault.kind == "too_large":
@@ -580,6 +595,8 @@ def _apply_options(
         if instead is not None:
             raise ApiTypeError(f"{unknown[0]} is not supported by this SDK: {instead}")
         raise ApiTypeError(f"got an unexpected keyword argument {unknown[0]!r}")
+    if options.get("async_req"):
+        raise ApiTypeError("async_req is not supported: use AsyncCashfree (from cashfree_pg import AsyncCashfree)")
     shape = "response"
     if options.get("_preload_content") is False:
         shape = "raw"
@@ -598,7 +615,7 @@ def _apply_options(
     extra: Dict[str, str] = {}
     for name, value in headers.items():
         key = check_header_name(name).lower()
-        if key in FRAMING_HEADERS:
+        if key in FRAMING_HEADERS or key.replace("_", "-") in FRAMING_HEADERS:
             raise ApiValueError(f"_headers may not set {name!r}: the HTTP layer sets it")
         if key.replace("_", "-") in MANAGED_HEADERS:
             raise ApiValueError(

@@ -95,15 +95,40 @@ def environment_url(cls: Any, given: Any) -> str:
     return url
 
 
+class Hidden(str):
+    """A credential whose ``repr`` shows nothing of it (it may sit in a traceback's frame)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "'****'"
+
+    __str__ = __repr__
+
+
+class _HiddenValues(tuple):  # type: ignore[type-arg]
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} settings, not shown>"
+
+
+class _HiddenOptions(Dict[str, Any]):
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"<settings {', '.join(sorted(self))}; values not shown>"
+
+
 class ClientSettings:
     """Everything a facade's constructor took, checked, ready to build a ``Configuration`` now or
     (when no credentials were set yet) at the first call."""
 
     def __init__(self, cls: Any, explicit: Sequence[Optional[str]], environment: Any, options: Mapping[str, Any]):
         self.cls = cls
-        self.explicit = explicit
+        self.explicit = _HiddenValues(explicit)  # credentials and a proxy password may be in here
         self.environment = environment
-        self.options = options
+        self.options = _HiddenOptions(options)
 
     def configuration(self) -> Optional[Configuration]:
         """The configuration, or None while no credentials are set anywhere."""
@@ -281,8 +306,8 @@ class Cashfree(TokenVaultMethods):
         """
         from cashfree_pg.webhooks import verify_signature
 
-        secret = self.api_client.configuration.client_secret or ""
-        return verify_signature(signature, rawBody, timestamp, secret)
+        secret_holder = self.api_client.configuration
+        return verify_signature(signature, rawBody, timestamp, Hidden(secret_holder.client_secret or ""))
 
     # -- lifetime -----------------------------------------------------------------------------
 

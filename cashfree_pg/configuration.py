@@ -210,6 +210,7 @@ class Configuration(Record):
     api_key_prefix: Dict[str, str]
 
     _default: ClassVar[Optional[Configuration]] = None
+    _default_api_key: ClassVar[Any] = None
 
     def __init__(
         self,
@@ -323,12 +324,21 @@ class Configuration(Record):
         if default is not None and not isinstance(default, Configuration):
             raise ApiTypeError("set_default takes a Configuration")
         Configuration._default = None if default is None else default.resolved()
+        Configuration._default_api_key = (
+            {} if default is None else (dict(default.api_key), dict(default.api_key_prefix))
+        )
 
     @classmethod
     def get_default_copy(cls) -> Configuration:
         """A copy of the default set with ``set_default`` (or a new ``Configuration()``)."""
         default = Configuration._default
-        return Configuration() if default is None else default.replace()
+        if default is None:
+            return Configuration()
+        copied = default.replace()
+        api_key, prefix = Configuration._default_api_key or ({}, {})
+        copied.api_key.update(api_key)
+        copied.api_key_prefix.update(prefix)
+        return copied
 
     def __repr__(self) -> str:
         shown = []

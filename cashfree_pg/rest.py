@@ -59,7 +59,10 @@ _exchange = threading.local()  # .deadline: when the exchange in progress on thi
 class _DeadlineReader(io.RawIOBase):
     """The socket, read so that no single read outlives the exchange's deadline."""
 
-    def __init__(self, sock: socket.socket, deadline: Optional[float]) -> None:
+    def __init__(self, sock: socket.socket, deadline: Optional[float], socket_file: Any) -> None:
+        # Holding the socket's own file keeps the socket open after its connection lets go of it
+        # (an answer with "Connection: close" is read after http.client closes the connection).
+        self._socket_file = socket_file
         self._sock = sock
         self._deadline = deadline
         self._read_timeout = sock.gettimeout()
@@ -81,12 +84,17 @@ class _DeadlineReader(io.RawIOBase):
             self.eof = True
         return n
 
+    def close(self) -> None:
+        if not self.closed:
+            self._socket_file.close()
+        super().close()
+
 
 class _DeadlineResponse(http.client.HTTPResponse):
     def __init__(self, sock: Any, debuglevel: int = 0, method: Optional[str] = None, url: Optional[str] = None) -> None:
         super().__init__(sock, debuglevel, method, url)
-        self.fp.close()  # the socket's own file; ours reads the same socket under the deadline
-        self._reader = _DeadlineReader(sock, getattr(_exchange, "deadline", None))
+        # Ours reads the same socket as the socket's own file, under the deadline.
+        self._reader = _DeadlineReader(sock, getattr(_exchange, "deadline", None), self.fp)
         self.fp = io.BufferedReader(self._reader)
 
     def _read_status(self) -> Tuple[str, int, str]:

@@ -283,7 +283,10 @@ def _body_bytes(raw_body: object) -> bytes:
     if isinstance(raw_body, bytes):
         return raw_body
     if isinstance(raw_body, str):
-        return raw_body.encode("utf-8")
+        try:
+            return raw_body.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ApiValueError("the webhook body is not valid Unicode text (it holds a lone surrogate)") from None
     if isinstance(raw_body, (bytearray, memoryview)):
         return bytes(raw_body)
     raise ApiTypeError(
