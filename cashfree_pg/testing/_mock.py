@@ -14,7 +14,7 @@ import math
 import socket
 import threading
 from types import TracebackType
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Type, Union
+from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Mapping, Optional, Type, Union
 
 from cashfree_pg.api_client import Cashfree
 from cashfree_pg.models.instrument_entity import InstrumentEntity
@@ -34,6 +34,9 @@ from cashfree_pg.testing._records import (
 )
 from cashfree_pg.testing._server import IDLE_TIMEOUT, LoopbackServer, loopback_address
 from cashfree_pg.testing._service import DEFAULT_API_VERSION, Service, valid_api_version
+
+if TYPE_CHECKING:
+    from cashfree_pg._async_client import AsyncCashfree  # httpx is optional: imported when used
 
 __all__ = ["MockCashfree", "MockInstrument", "RecordedRequest"]
 
@@ -212,12 +215,22 @@ class MockCashfree:
         """A ``Cashfree`` pointed at the mock with its credentials (the first documented set the
         enforced ones complete, or the test ones); ``kwargs`` go to ``Cashfree(...)`` and may
         replace any of them (``XClientSecret="wrong"``, ...)."""
+        return Cashfree(**self._client_options(kwargs))
+
+    def async_client(self, **kwargs: Any) -> AsyncCashfree:
+        """``client()``'s ``AsyncCashfree`` twin (needs the ``async`` extra): the same credentials
+        and keywords. Use it in an ``async with`` block, or ``await`` its ``close()``."""
+        from cashfree_pg._async_client import AsyncCashfree
+
+        return AsyncCashfree(**self._client_options(kwargs))
+
+    def _client_options(self, kwargs: Mapping[str, Any]) -> Dict[str, Any]:
         options: Dict[str, Any] = {"base_url": self.url}
         combinations = self._service.credentials.combinations or (("client_id", "client_secret"),)
         for name in combinations[0]:
             options[CLIENT_KEYWORDS[name]] = getattr(self, name)
         options.update(kwargs)
-        return Cashfree(**options)
+        return options
 
     def environ(self) -> Dict[str, str]:
         """The environment variables that point ``Cashfree()`` at the mock, for
