@@ -140,11 +140,11 @@ def filler(total: Optional[int], block: bytes = b" " * 65536) -> Iterator[bytes]
 
 @cache
 def bomb(size: int, encoding: str = "gzip") -> bytes:
-    """``size`` zero bytes compressed: about a thousandth of ``size`` on the wire. Brotli is not
-    available here, so "br" is gzip under another name (a client must not decode either)."""
+    """``size`` bytes of ``BOOM`` repeated, compressed to about a thousandth of that. Brotli is
+    not available here, so "br" is gzip under another name (a client must decode neither)."""
     wbits = {"gzip": 31, "deflate": 15, "br": 31}[encoding]
     packer = zlib.compressobj(9, zlib.DEFLATED, wbits)
-    block = bytes(1 << 20)
+    block = b"BOOM" * (1 << 18)
     parts = [packer.compress(block) for _ in range(size >> 20)]
     return b"".join(parts) + packer.flush()
 

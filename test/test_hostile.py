@@ -136,6 +136,41 @@ def test_error_answer_with_another_calls_request_id_is_refused_too(hostile: Host
     assert_own_data(response, "alice", "card-a")
 
 
+@pytest.mark.parametrize("echo", [True, False], ids=["id-echoed", "no-id-echoed"])
+def test_answer_arriving_after_the_deadline_never_reaches_the_next_call(hostile: HostileServer, echo: bool) -> None:
+    # Without an echoed id only one thing protects bob: alice's connection was closed, not
+    # handed back to the pool, when her call gave up waiting (no byte had arrived yet).
+    body = lambda r: answer(r) if echo else respond(200, instrument(r.customer_id, r.instrument_id))  # noqa: E731
+    hostile.then(lambda r: [1.5, body(r)])
+    cf = make_client(hostile, call_timeout=1, max_retries=0)
+    first, _ = bounded(fetch(cf, "alice", "card-a"), 1 + SLACK + 2)
+    assert isinstance(first, ApiTimeoutError), repr(first)
+    second, _ = bounded(fetch(cf, "bob", "card-b"), 10)
+    assert_own_data(second, "bob", "card-b")
+
+
+SMUGGLED = respond(200, instrument("mallory", "card-m"))  # a whole answer, with no id to give it away
+REFUSED_HEADS = {
+    "too-large": head(200, {"Content-Length": str(2 << 20)}),
+    "wrong-id": head(200, {"Content-Length": str(len(SMUGGLED)), "x-request-id": "not-yours"}),
+    "compressed": head(200, {"Content-Length": str(len(SMUGGLED)), "Content-Encoding": "gzip"}),
+}
+
+
+@pytest.mark.parametrize("refused", REFUSED_HEADS.values(), ids=REFUSED_HEADS.keys())
+def test_rest_of_a_refused_answer_never_reaches_a_call(hostile: HostileServer, refused: bytes) -> None:
+    # The SDK refuses the answer from its head; its "body", another answer, comes a moment later.
+    # Had the connection gone back to the pool, the next call on it (alice's retry, or bob) would
+    # read mallory's answer as its own.
+    hostile.then([refused, 0.3, SMUGGLED])
+    cf = make_client(hostile, max_response_bytes=1 << 20)
+    first, _ = bounded(fetch(cf, "alice", "card-a"), 10)
+    second, _ = bounded(fetch(cf, "bob", "card-b"), 10)
+    assert_own_data(second, "bob", "card-b")
+    if not isinstance(first, cashfree_pg.ApiResponseTooLargeError):
+        assert_own_data(first, "alice", "card-a")
+
+
 def test_only_wrong_request_ids_end_in_a_connection_error_without_the_body(hostile: HostileServer) -> None:
     hostile.responder = lambda r: [respond(200, instrument("mallory", "card-m"), {"x-request-id": "not-yours"})]
     error, _ = bounded(fetch(make_client(hostile), "alice", "card-a"), 10)
@@ -276,7 +311,7 @@ def peak_memory(call: Callable[[], Any], limit: float = 20) -> Tuple[Any, int]:
 @pytest.mark.parametrize("encoding", ["gzip", "deflate", "br"])
 @pytest.mark.parametrize("status", [200, 400])
 def test_unrequested_compression_is_not_decoded(hostile: HostileServer, encoding: str, status: int) -> None:
-    packed = bomb(64 * MiB, encoding)  # 64 MiB of zeros in about 64 KiB
+    packed = bomb(64 * MiB, encoding)  # 64 MiB of BOOMs in about 64 KiB
     # Every attempt gets the bomb (a retry that gets it again must not decode it either).
     hostile.responder = lambda r: [respond(status, packed, {"Content-Encoding": encoding})]
     cf = make_client(hostile, max_response_bytes=2 * MiB)
@@ -284,7 +319,7 @@ def test_unrequested_compression_is_not_decoded(hostile: HostileServer, encoding
     assert isinstance(error, ApiException), repr(error)
     assert peak < 8 * MiB, f"peak {peak / MiB:.1f} MiB"
     if encoding not in hostile.requests[0].headers.get("accept-encoding", ""):
-        assert "\x00" * 64 not in (error.body or "")  # not decoded: not even a bounded part of it
+        assert "BOOM" * 16 not in (error.body or "")  # not decoded: not even a bounded part of it
 
 
 BIG = 64 * MiB
@@ -359,6 +394,7 @@ print(len(children), sum(1 for s in statuses if s != 0))
 
 
 @pytest.mark.skipif(not hasattr(os, "fork") or sys.platform == "darwin", reason="needs os.fork")
+@pytest.mark.xfail(reason="known gap (issue 10): a child forked while another thread is inside its first call can still hang", strict=False)
 def test_child_forked_during_the_first_call_can_use_a_client(hostile: HostileServer) -> None:
     # The first call is slow to answer, so that the forks land everywhere inside it: imports,
     # first-use caches, the pool's lock, the wait for the answer.
