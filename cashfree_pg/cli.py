@@ -410,8 +410,23 @@ def _fail(args: argparse.Namespace, exc: BaseException) -> int:
     from cashfree_pg._redact import redact_text
 
     where = " ".join(filter(None, (_prog(), args.command, getattr(args, "action", None))))
-    print(redact_text(f"{where}: error: {type(exc).__name__}: {exc}"), file=sys.stderr)
+    print(redact_text(f"{where}: error: {type(exc).__name__}: {_one_line(exc)}"), file=sys.stderr)
     return 1
+
+
+def _one_line(exc: BaseException) -> str:
+    """An exception in one line: str() of an ApiException has the official multi-line layout."""
+    status = getattr(exc, "status", 0)
+    if not status:
+        return " ".join(str(exc).split())
+    parts = [f"HTTP {status}", str(getattr(exc, "reason", "") or "")]
+    for name in ("code", "message"):
+        value = getattr(exc, name, None)
+        if value:
+            parts.append(f"{name}={value}")
+    if getattr(exc, "request_id", None):
+        parts.append(f"request_id={exc.request_id}")  # type: ignore[attr-defined]
+    return " ".join(" ".join(parts).split())
 
 
 def _print_json(data: Any) -> None:
