@@ -164,7 +164,7 @@ class HostileServer:
         self._connections: List[socket.socket] = []
         self._threads: List[threading.Thread] = []
         self._listener = socket.create_server(("127.0.0.1", 0))
-        self._listener.settimeout(0.05)
+        self._listener.settimeout(0.5)  # stop() wakes accept() at once where it can (Linux)
         self.port = self._listener.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}/pg"
 
@@ -189,6 +189,8 @@ class HostileServer:
 
     def stop(self) -> None:
         self._stopped.set()
+        with contextlib.suppress(OSError):
+            self._listener.shutdown(socket.SHUT_RDWR)
         self._listener.close()
         with self._lock:
             connections = list(self._connections)

@@ -479,7 +479,7 @@ def safe_repr(value: Any) -> str:
 def assert_nothing_shows(secret: str, root: Any) -> None:
     """No object reachable through ``vars()`` (and the containers they hold) has a ``repr``
     that shows ``secret``."""
-    todo: List[Tuple[str, Any, int]] = [("client", root, 0)]
+    todo: List[Tuple[str, Any, int]] = [(type(root).__name__, root, 0)]
     seen = set()
     while todo:
         path, value, depth = todo.pop()
@@ -528,6 +528,16 @@ def test_failing_call_leaves_no_secret_in_any_frame(hostile: HostileServer, kind
     error = failure(lambda: cf.PGCustomerFetchInstrument(V, "c1", "i1"))
     assert isinstance(error, cashfree_pg.ApiException), repr(error)
     assert_traceback_hides(SECRET, error)
+
+
+def test_error_echoing_the_secret_keeps_it_in_no_attribute(hostile: HostileServer) -> None:
+    # A service (or a proxy) that quotes the request's headers back in its error message.
+    echo = {"message": f"bad credentials: x-client-secret={SECRET}", "code": "request_failed", "type": "x"}
+    hostile.then(lambda r: [respond(401, echo, {"x-request-id": r.request_id})])
+    error = failure(lambda: client(hostile).PGCustomerFetchInstrument(V, "c1", "i1"))
+    assert isinstance(error, cashfree_pg.UnauthorizedException), repr(error)
+    assert_traceback_hides(SECRET, error)
+    assert_nothing_shows(SECRET, error)  # body, message, data: all of them
 
 
 def test_refused_input_leaves_no_secret_in_any_frame(hostile: HostileServer) -> None:
