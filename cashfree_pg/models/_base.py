@@ -4,7 +4,7 @@ official SDK's dict/JSON helpers."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Dict, Optional, Type, TypeVar
+from typing import Any, Dict, List, Optional, Tuple, Type, TypeVar, Union
 
 from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler
 from pydantic_core import CoreSchema, core_schema
@@ -21,22 +21,39 @@ class _KeepAsSent:
     ``additionalProperties: false``, some values left untyped), and an answer must never fail
     to decode over a value the SDK merely expected in another shape. Type checkers see the
     annotated type; at run time a field may hold the JSON value the service sent instead.
-    The union runs inside pydantic-core (no Python call per field), tried left to right so a
-    value of the expected type is validated once.
+    Everything happens inside pydantic-core, with no Python call per field.
     """
 
     def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
-        return core_schema.union_schema([handler(source), core_schema.any_schema()], mode="left_to_right")
+        choices: List[Union[CoreSchema, Tuple[CoreSchema, str]]] = [handler(source), core_schema.any_schema()]
+        try:
+            # The annotated type first, then anything: one validation for a value that fits.
+            return core_schema.union_schema(choices, mode="left_to_right")
+        except TypeError:  # pydantic-core < 2.? (pydantic 2.0): its default mode, same result, slower
+            return core_schema.union_schema(choices)
 
     def __repr__(self) -> str:
         return "KEEP_AS_SENT"
 
 
-#: ``Annotated[Optional[str], KEEP_AS_SENT]``: a typed field that never fails validation.
+class _AsSent:
+    """Field marker for a documented string: no check at all. A JSON string decodes to ``str``
+    with nothing left to check, and any other value is to be kept as sent (the fastest form
+    of ``KEEP_AS_SENT``)."""
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        return core_schema.any_schema()
+
+    def __repr__(self) -> str:
+        return "AS_SENT"
+
+
+#: ``Annotated[Optional[Model], KEEP_AS_SENT]``: the model when the value is an object, else the
+#: value as sent.
 KEEP_AS_SENT = _KeepAsSent()
 
 #: A documented string field: a string as sent, ``None`` when absent, any other JSON value kept.
-Text = Annotated[Optional[str], KEEP_AS_SENT]
+Text = Annotated[Optional[str], _AsSent()]
 
 
 class CashfreeModel(BaseModel):
