@@ -54,6 +54,7 @@ from cashfree_pg.models import (  # noqa: E402
     CardNetwork,
     CardTokenDetails,
     CardType,
+    CryptogramEntity,
     InstrumentEntity,
     InstrumentStatus,
     InstrumentType,
@@ -433,10 +434,21 @@ def as_sent(value: Any) -> Any:
     return value.to_dict()
 
 
+def assert_typed(decoded: Any) -> None:
+    """Objects the document describes come back as models, not as kept raw values."""
+    for entity in decoded if isinstance(decoded, list) else [decoded]:
+        meta = getattr(entity, "instrument_meta", None)
+        if isinstance(entity.to_dict().get("instrument_meta"), dict):
+            assert isinstance(meta, SavedInstrumentMeta), entity
+            if isinstance(meta.to_dict().get("card_token_details"), dict):
+                assert isinstance(meta.card_token_details, CardTokenDetails), meta
+
+
 def _check_success(op: Operation) -> Callable[[Any], None]:
     def check(body: Any) -> None:
         decoded = op.decode(json.dumps(body).encode())
         assert as_sent(decoded) == body
+        assert_typed(decoded)
 
     return check
 
@@ -514,9 +526,12 @@ def test_card_token_details_is_an_open_object() -> None:
 def test_a_whole_list_decodes_when_one_card_has_unexpected_values() -> None:
     odd = {"instrument_id": "i2", "instrument_meta": {"card_token_details": {"par": 123, "expiry_month": 12}}}
     weirder = {"instrument_id": 7, "created_at": 1700000000, "instrument_meta": "not an object"}
-    body = [{"instrument_id": "i1", "instrument_meta": {"card_network": "visa"}}, odd, weirder]
+    opaque = {"instrument_meta": {"card_token_details": "an opaque token reference"}}
+    body = [{"instrument_id": "i1", "instrument_meta": {"card_network": "visa"}}, odd, weirder, opaque]
     decoded = FETCH_INSTRUMENTS.decode(json.dumps(body).encode())
     assert [e.to_dict() for e in decoded] == body
+    assert_typed(decoded)
+    assert decoded[3].instrument_meta.card_token_details == "an opaque token reference"  # type: ignore[union-attr]
     assert decoded[2].instrument_meta == "not an object" and decoded[2].created_at_datetime is None
 
 
@@ -537,6 +552,14 @@ def test_error_bodies_carry_help_into_the_exception() -> None:
     assert info.value.help == "https://x/docs"
     for model in (ApiError, AuthenticationError, RateLimitError):
         assert model.model_validate({"help": "h"}).help == "h"
+        assert "help" in model.model_fields  # a declared field (typed access), not only a kept extra
+
+
+def test_card_data_of_an_unexpected_type_is_still_masked() -> None:
+    crypto = CryptogramEntity.model_validate_json(b'{"card_number": 4111111111111111, "cryptogram": ["AQBBBB"]}')
+    assert crypto.card_number == 4111111111111111  # kept as sent...
+    for shown in (repr(crypto), str(crypto), crypto.to_str()):
+        assert "4111111111111111" not in shown and "AQBBBB" not in shown  # ...and never shown
 
 
 def test_error_fields_of_an_unexpected_type_are_kept() -> None:

@@ -448,15 +448,32 @@ def test_any_unsupported_method_is_a_json_405_with_allow(cashfree_mock: MockCash
     assert raw(cashfree_mock, method, "/nowhere", auth(cashfree_mock))[0] == 404
 
 
+def test_routes_come_from_the_operations_table() -> None:
+    from cashfree_pg.operation import Operation
+    from cashfree_pg.testing._routes import OPERATIONS, Router
+
+    assert {(op.method, op.path) for op in OPERATIONS} == {
+        ("GET", "/customers/{customer_id}/instruments"),
+        ("GET", "/customers/{customer_id}/instruments/{instrument_id}"),
+        ("DELETE", "/customers/{customer_id}/instruments/{instrument_id}"),
+        ("GET", "/customers/{customer_id}/instruments/{instrument_id}/cryptogram"),
+    }
+    # A table with another operation routes it, parameters decoded, query names from its params.
+    extra = Operation("PGOther", "POST", "/things/{thing_id}/parts", ("thing_id", "kind"), "instrument_entity:X")
+    router = Router([*OPERATIONS, extra])
+    match = router.match("POST", "/pg/things/a%2Fb/parts")
+    assert match.route is not None and match.route.operation is extra
+    assert match.route.path_params == {"thing_id": "a/b"} and match.route.query_params == ("kind",)
+    assert router.match("GET", "/pg/things/a/parts") == (None, ("POST",))
+    assert router.match("GET", "/pg/things//parts") == (None, ())
+    assert router.match("GET", "/other/things/a/parts") == (None, ())
+
+
 def test_head_gets_the_headers_without_a_body(cashfree_mock: MockCashfree) -> None:
-    url = urlsplit(cashfree_mock.url)
-    conn = http.client.HTTPConnection(url.hostname or "", url.port, timeout=5)
-    conn.request("HEAD", "/pg/customers/c/instruments", headers=auth(cashfree_mock))
-    resp = conn.getresponse()
-    assert resp.status == 405 and resp.getheader("Allow") == "GET" and resp.read() == b""
-    conn.request("GET", "/pg" + LIST, headers=auth(cashfree_mock))  # the connection is still in step
-    assert conn.getresponse().read() == b"[]"
-    conn.close()
+    request = b"HEAD /pg/customers/c/instruments HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    head, _, rest = _exchange(cashfree_mock, request).partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 405 ") and b"Allow: GET" in head
+    assert b"Content-Length: " in head and rest == b""  # the length of the body a GET would get, no body
 
 
 def test_response_echoes_the_request_id(cashfree_mock: MockCashfree) -> None:
@@ -984,6 +1001,14 @@ def test_models_can_be_given_as_field_values(cashfree_mock: MockCashfree) -> Non
 def test_malformed_requests(cashfree_mock: MockCashfree) -> None:
     status, _, body = raw(cashfree_mock, "GET", "/customers/c/instruments/i/other", auth(cashfree_mock))
     assert status == 404 and body["code"] == "request_url_invalid"
+    # A path starting with // is a path, not a host name followed by one.
+    url = urlsplit(cashfree_mock.url)
+    conn = http.client.HTTPConnection(url.hostname or "", url.port, timeout=5)
+    conn.request("GET", "//evil.example/pg" + LIST, headers=auth(cashfree_mock))
+    assert conn.getresponse().status == 404
+    conn.close()
+    # (http.server itself turns a leading // into / on newer Pythons.)
+    assert cashfree_mock.requests[-1].path.lstrip("/") == "evil.example/pg/customers/c/instruments"
     url = urlsplit(cashfree_mock.url)
     conn = http.client.HTTPConnection(url.hostname or "", url.port, timeout=5)
     conn.putrequest("GET", "/pg/customers/c/instruments")
