@@ -71,6 +71,15 @@ _REFUSED_OPTIONS = {
 HOOK_EVENTS = ("request", "response", "retry")
 
 
+def warm(operations: Sequence[Operation]) -> None:
+    """Import every model a call can need, now: an import on the call path takes a lock that a
+    process forked at that moment would find held for ever."""
+    for op in operations:
+        op.decode  # noqa: B018 - builds and keeps the decoder
+    for status in (400, 401, 404, 409, 422, 429, 500, 502, 599):
+        op.error_model(status)
+
+
 def new_request_id() -> str:
     """A random (version 4) UUID, without the cost of importing and building ``uuid.UUID``."""
     b = bytearray(os.urandom(16))
@@ -445,13 +454,14 @@ class Call:
 
     def _error(self, answer: RawAnswer) -> ApiException:
         exception, model_ref = error_kind(answer.status)
-        model = _error_model(model_ref, answer.body)
+        text = self._scrub(answer.body.decode("utf-8", "replace"))
+        model = _error_model(model_ref, text.encode("utf-8"))  # parsed after the scrub: no echoed secret kept
         headers = answer.headers
         rate_limit = RateLimit.from_headers(headers)
         return exception(
             answer.status,
             answer.reason,
-            body=self._scrub(answer.body.decode("utf-8", "replace")),
+            body=text,
             headers=headers,
             code=_text(model, "code"),
             message=_text(model, "message"),
