@@ -547,3 +547,14 @@ def test_the_official_event_type_is_a_string_or_none_and_events_compare_by_value
     first = verify_signature(_signed(ts), WEBHOOK_BODY, ts, WEBHOOK_SECRET)
     again = verify_signature(_signed(ts), WEBHOOK_BODY, ts, WEBHOOK_SECRET)
     assert first == again and first != event and first != "PAYMENT_SUCCESS_WEBHOOK"
+
+
+def test_a_signed_body_that_does_not_fit_the_event_says_which_field_and_why() -> None:
+    from cashfree_pg.webhooks import construct_event
+
+    ts = _now()
+    body = b'{"type": "PAYMENT_SUCCESS_WEBHOOK", "data": [1, 2]}'
+    with pytest.raises(ApiValueError) as info:
+        construct_event(body, _signed(ts, body), ts, WEBHOOK_SECRET)
+    message = str(info.value)
+    assert message.endswith("does not fit the event model: data: Input should be an object")
