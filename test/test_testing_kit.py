@@ -831,6 +831,24 @@ def test_responses_do_not_stall_on_nagle(cashfree_mock: MockCashfree) -> None:
     assert statistics.median(times) < 0.02  # ~40 ms each if Nagle met delayed ACKs
 
 
+def test_async_client_is_served_by_the_same_mock(cashfree_mock: MockCashfree) -> None:
+    import asyncio
+
+    pytest.importorskip("httpx")
+    card = cashfree_mock.add_instrument("cust_1")
+
+    async def use() -> Tuple[Any, Any]:
+        async with cashfree_mock.async_client(retry_policy=FAST) as cf:
+            listed = await cf.instruments.list("cust_1")
+            deleted = await cf.instruments.delete("cust_1", card.instrument_id)
+            return listed, deleted
+
+    listed, deleted = asyncio.run(use())
+    assert listed == [card] and deleted.instrument_status == "INACTIVE"
+    assert cashfree_mock.delete_count(card.instrument_id) == 1
+    assert cashfree_mock.requests[0].headers["x-client-secret"] == "test_client_secret"
+
+
 def test_environ_points_plain_cashfree_at_the_mock(
     cashfree_mock: MockCashfree, monkeypatch: pytest.MonkeyPatch
 ) -> None:
