@@ -20,9 +20,9 @@ from cashfree_pg._constants import (
     PRODUCTION_URL,
     SANDBOX_URL,
 )
-from cashfree_pg._core import CallSettings, Hooks
+from cashfree_pg._core import CallSettings, Hooks, warm
 from cashfree_pg._shared import shared_client
-from cashfree_pg.api.token_vault_api import TokenVaultApi, TokenVaultMethods
+from cashfree_pg.api.token_vault_api import OPERATIONS, TokenVaultApi, TokenVaultMethods
 from cashfree_pg.api_client import ApiClient, warn_insecure
 from cashfree_pg.configuration import Configuration, check_api_version
 from cashfree_pg.exceptions import ApiValueError
@@ -34,6 +34,11 @@ if TYPE_CHECKING:
     from types import TracebackType
 
     from cashfree_pg.webhooks import PGWebhookEvent
+
+
+# Every model and decoder a call can need is loaded with the client classes, by the thread that
+# imports them: a process forked while another thread imports one would find its lock held for ever.
+warm(OPERATIONS)
 
 
 class CFEnvironment(str, Enum):

@@ -10,8 +10,7 @@ from __future__ import annotations
 import importlib
 from typing import Any, Mapping, Optional, Sequence
 
-from cashfree_pg._core import CallSettings, RateGate, base_headers, logger, prepare, warm
-from cashfree_pg.api.token_vault_api import OPERATIONS
+from cashfree_pg._core import CallSettings, RateGate, base_headers, logger, prepare
 from cashfree_pg.api_response import ApiResponse
 from cashfree_pg.configuration import Configuration
 from cashfree_pg.operation import Operation
@@ -102,10 +101,6 @@ class ApiClient:
     def __repr__(self) -> str:
         return f"ApiClient(host={self.configuration.host!r})"
 
-
-# Every model and decoder a call can need is loaded with this module, by the thread that imports
-# it: a process forked while another thread imports one would find its import lock held for ever.
-warm(OPERATIONS)
 
 _LAZY = {
     "Cashfree": "cashfree_pg._facade",
