@@ -214,6 +214,7 @@ def test_a_cryptogram_or_token_without_a_name_is_masked_too(template: str) -> No
     "word",
     [
         "PGCustomerInstrumentsFetchCryptogram",
+        "XMLHttpRequestObjectFactory",
         "abcdefghijklmnopqrstuvwxyz0123",
         "ABCDEFGHIJKLMNOPQRST1234",
         "AbCdEfGhIjKlMnOpQr1",
