@@ -61,7 +61,7 @@ def _set(value: Optional[str]) -> bool:
     return value is not None and value != ""
 
 
-def find_credentials(cls: Any, explicit: Sequence[Optional[str]]) -> Dict[str, str]:
+def find_credentials(cls: Any, explicit: Sequence[Optional[str]]) -> Dict[str, Any]:
     """Credentials by precedence, field by field: arguments, else class attributes, else (for
     the client id and secret, when no partner key or signature is set) the environment. An
     argument given as an empty or blank string is an error, never a reason to fall back to
@@ -69,7 +69,7 @@ def find_credentials(cls: Any, explicit: Sequence[Optional[str]]) -> Dict[str, s
     for name, value in zip(_CREDENTIALS, explicit):
         if value is not None and (not isinstance(value, str) or not value.strip()):
             raise ApiValueError(f"{name} was given but is empty; pass a credential or leave it out")
-    found = {}
+    found: Dict[str, Any] = {}
     for field, name, value in zip(_FIELDS, _CREDENTIALS, explicit):
         chosen = value if value is not None else getattr(cls, name, None)
         if _set(chosen):

@@ -8,7 +8,7 @@ Each method names its operation and arguments; the client's one request path doe
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, List, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence
 
 from cashfree_pg.api.token_vault_api import DELETE_INSTRUMENT, FETCH_CRYPTOGRAM, FETCH_INSTRUMENT, FETCH_INSTRUMENTS
 from cashfree_pg.operation import Operation
@@ -37,7 +37,7 @@ class _Resource:
         call_timeout: Optional[float],
         max_retries: Optional[int],
     ) -> Any:
-        options = {"_return_http_data_only": True} if self._shape == "data" else {}
+        options: Dict[str, Any] = {"_return_http_data_only": True} if self._shape == "data" else {}
         if timeout is not None:
             options["_request_timeout"] = timeout
         if call_timeout is not None:

@@ -20,7 +20,7 @@ import os
 import socket
 import threading
 import time
-from typing import Any, Optional, Tuple, Union
+from typing import Any, Dict, List, Optional, Tuple, Union
 
 import urllib3
 from urllib3.connection import HTTPConnection, HTTPSConnection
@@ -99,7 +99,7 @@ class _DeadlineResponse(http.client.HTTPResponse):
 
     def _read_status(self) -> Tuple[str, int, str]:
         for _ in range(MAX_INTERIM_RESPONSES):
-            version, status, reason = super()._read_status()
+            version, status, reason = super()._read_status()  # type: ignore[misc]
             if status >= 200:
                 return version, status, reason
             if status == 101:
@@ -163,7 +163,7 @@ class RESTClientObject:
             manager: urllib3.PoolManager = urllib3.ProxyManager(proxy, proxy_headers=headers, **kwargs)
         else:
             manager = urllib3.PoolManager(**kwargs)
-        manager.pool_classes_by_scheme = {"http": _Pool, "https": _TLSPool}  # type: ignore[assignment]
+        manager.pool_classes_by_scheme = {"http": _Pool, "https": _TLSPool}  # type: ignore[assignment,unused-ignore]
         return manager
 
     def _connection_pool(self) -> Tuple[urllib3.PoolManager, urllib3.HTTPConnectionPool]:
@@ -241,7 +241,7 @@ class RESTClientObject:
 
     def _urlopen(self, call: Call, timeout: Timeout) -> Any:
         manager, pool = self._connection_pool()
-        options = {
+        options: Dict[str, Any] = {
             "body": None,
             "headers": call.headers,
             "retries": False,
@@ -268,7 +268,7 @@ def _read_capped(response: Any, cap: int) -> Optional[bytes]:
         if len(body) != expected:
             raise http.client.IncompleteRead(body, expected - len(body))
         return body
-    chunks = []
+    chunks: List[bytes] = []
     total = 0
     while True:
         chunk = response.read(65536)

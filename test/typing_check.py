@@ -11,7 +11,7 @@ from typing_extensions import assert_type
 from cashfree_pg import ApiException, ApiResponse, Cashfree, CryptogramEntity, InstrumentEntity
 from cashfree_pg.api.token_vault_api import TokenVaultApi
 from cashfree_pg.models.card_token_details import CardTokenDetails
-from cashfree_pg.testing import MockCashfree
+from cashfree_pg.testing import MockCashfree, MockInstrument
 from cashfree_pg.webhooks import AnyWebhookEvent, PGWebhookEvent, construct_event
 
 
@@ -27,7 +27,19 @@ def operations(cf: Cashfree, api: TokenVaultApi) -> None:
     assert_type(entity.created_at_datetime, Optional[datetime])
     if entity.instrument_meta is not None:
         assert_type(entity.instrument_meta.card_token_details, Optional[CardTokenDetails])
-    assert_type(listed.raw_data, bytes)
+    assert_type(listed.raw_data, str)
+    assert_type(listed.raw_bytes, bytes)
+    assert_type(listed.attempts, int)
+    assert_type(listed.rate_limit.remaining, Optional[int])
+
+
+def resource(cf: Cashfree) -> None:
+    assert_type(cf.instruments.list("c"), List[InstrumentEntity])
+    assert_type(cf.instruments.retrieve("c", "i"), InstrumentEntity)
+    assert_type(cf.instruments.delete("c", "i", idempotency_key="k"), InstrumentEntity)
+    assert_type(cf.instruments.cryptogram("c", "i"), CryptogramEntity)
+    assert_type(cf.instruments.with_response.list("c"), ApiResponse[List[InstrumentEntity]])
+    assert_type(cf.with_options(max_retries=0, call_timeout=5), Cashfree)
 
 
 def errors(exc: ApiException) -> None:
@@ -44,4 +56,6 @@ def webhooks(cf: Cashfree, body: bytes) -> None:
 def testing() -> None:
     with MockCashfree() as mock:
         assert_type(mock.client(), Cashfree)
-        assert_type(mock.add_instrument("c"), InstrumentEntity)
+        card = mock.add_instrument("c")
+        assert_type(card, MockInstrument)
+        assert_type(card.instrument_id, str)

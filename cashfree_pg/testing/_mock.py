@@ -16,7 +16,7 @@ import threading
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Mapping, Optional, Type, Union
 
-from cashfree_pg.api_client import Cashfree
+from cashfree_pg._facade import Cashfree
 from cashfree_pg.models.instrument_entity import InstrumentEntity
 from cashfree_pg.testing._auth import CLIENT_KEYWORDS, Credentials
 from cashfree_pg.testing._fakes import default_instrument, default_token
