@@ -12,22 +12,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Tuple, Type
 
 from cashfree_pg._constants import ERROR_BODY_EXCERPT, ERROR_TEXT_EXCERPT
-from cashfree_pg._redact import redact_headers, redact_text
+from cashfree_pg._redact import redact_headers, redact_text, safe_text
 
 if TYPE_CHECKING:
     from cashfree_pg.api_response import RateLimit
     from cashfree_pg.models.api_error import ApiError
 
-# C0 and C1 controls (and DEL) from a peer's text would forge log lines or move a terminal's cursor.
-_CONTROLS = {c: f"\\x{c:02x}" for c in (*range(0x20), *range(0x7F, 0xA0))}
-_CONTROLS.update({0x2028: "\\u2028", 0x2029: "\\u2029"})
-
 
 def printable(text: str, limit: int = ERROR_TEXT_EXCERPT) -> str:
-    """``text`` cut to ``limit`` characters, every control character shown as an escape."""
+    """``text`` cut to ``limit`` characters, card data and secrets masked, then every control
+    or bidi character shown as an escape (masking first, so a number split by a line break is
+    still recognised)."""
     if len(text) > limit:
         text = f"{text[:limit]}... [{len(text) - limit} more characters]"
-    return text.translate(_CONTROLS)
+    return safe_text(redact_text(text))
 
 
 class OpenApiException(Exception):
