@@ -27,6 +27,7 @@ import hmac
 import inspect
 import json
 import re
+import sys
 import time
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterator, List, NamedTuple, Optional
@@ -165,8 +166,44 @@ def _run(block: Block, namespace: Dict[str, Any]) -> None:
     _call_test_functions(namespace, before, block)
 
 
+class _Recorder:
+    """A stand-in for a metrics or tracing object: records what it is called with."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.calls: List[Any] = [(args, kwargs)]
+
+    def __getattr__(self, name: str) -> Any:
+        def record(*args: Any, **kwargs: Any) -> _Recorder:
+            self.calls.append((name, args, kwargs))
+            return self
+
+        return record
+
+
+def _stand_in_observability_libraries(monkeypatch: pytest.MonkeyPatch) -> None:
+    """docs/Observability.md imports OpenTelemetry and prometheus_client; where they are not
+    installed, the examples run against recording stand-ins so the SDK's side is still exercised."""
+    import types
+
+    for name in ("opentelemetry", "prometheus_client"):
+        try:
+            __import__(name)
+        except ImportError:
+            module = types.ModuleType(name)
+            if name == "opentelemetry":
+                trace = types.ModuleType("opentelemetry.trace")
+                trace.get_tracer = _Recorder  # type: ignore[attr-defined]
+                module.trace = trace  # type: ignore[attr-defined]
+                monkeypatch.setitem(sys.modules, "opentelemetry.trace", trace)
+            else:
+                module.Counter = _Recorder  # type: ignore[attr-defined]
+                module.Histogram = _Recorder  # type: ignore[attr-defined]
+            monkeypatch.setitem(sys.modules, name, module)
+
+
 @pytest.fixture
 def doc_mock(monkeypatch: pytest.MonkeyPatch) -> Iterator[MockCashfree]:
+    _stand_in_observability_libraries(monkeypatch)
     with MockCashfree(instruments=DOC_INSTRUMENTS) as mock:
         monkeypatch.setenv("CASHFREE_BASE_URL", mock.url)
         yield mock
