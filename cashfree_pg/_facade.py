@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 import os
 from enum import Enum
-from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Dict, Generic, Mapping, Optional, Sequence, TypeVar, Union
 
 from cashfree_pg._constants import (
     DEFAULT_API_VERSION,
@@ -164,28 +164,19 @@ class ClientSettings:
         }
 
 
-class Cashfree(TokenVaultMethods):
-    """The entry point: ``Cashfree().PGCustomerFetchInstruments(...)``, ``cashfree.instruments``.
+C = TypeVar("C")
+B = TypeVar("B", bound="ClientBase[Any]")
 
-    Configure it as the official SDK does, through class attributes (``Cashfree.XClientId = ...``),
-    or per instance through the constructor. A constructor argument beats the class attribute,
-    which beats the environment. Settings are read when the instance is built (an instance built
-    before any credentials are set finds them at its first call); each instance sends its own
-    credentials, so instances for different merchants can be used from many threads at once.
-    """
+
+class ClientBase(TokenVaultMethods, Generic[C]):
+    """What ``Cashfree`` and ``AsyncCashfree`` share: settings, their checks and precedence, the
+    lazily built client, ``instruments`` and ``with_options``. Subclasses say how to build the
+    client for a configuration (``_connect``) and how to run a call (``_invoke``)."""
 
     SANDBOX = CFEnvironment.SANDBOX
     PRODUCTION = CFEnvironment.PRODUCTION
     XSandbox = CFEnvironment.SANDBOX  # the official SDK's other names for the two environments
     XProduction = CFEnvironment.PRODUCTION
-
-    XClientId: Optional[str] = None
-    XClientSecret: Optional[str] = None
-    XEnvironment: Optional[str] = None
-    XApiVersion: str = DEFAULT_API_VERSION
-    XPartnerKey: Optional[str] = None
-    XPartnerMerchantId: Optional[str] = None
-    XClientSignature: Optional[str] = None
 
     def __init__(
         self,
@@ -209,7 +200,7 @@ class Cashfree(TokenVaultMethods):
         danger_disable_tls_verification: bool = False,
     ) -> None:
         self._setup = ClientSettings(
-            type(self),
+            self._attributes(),
             (XClientId, XClientSecret, XPartnerKey, XClientSignature, XPartnerMerchantId),
             XEnvironment,
             {
@@ -227,37 +218,37 @@ class Cashfree(TokenVaultMethods):
         )
         self._hooks = Hooks.from_mapping(event_hooks)
         self._api_version: Optional[str] = None  # set by with_options; else XApiVersion per call
-        self._client: Optional[ApiClient] = None
+        self._client: Optional[C] = None
         self._settings: Optional[CallSettings] = None
         self.configuration: Optional[Configuration] = None
         configuration = self._setup.configuration()
         if configuration is None:
             Configuration(**self._setup.connection())  # every other setting is checked now
         else:
-            self._connect(configuration)
+            self._use(configuration)
 
-    def _connect(self, configuration: Configuration) -> ApiClient:
-        client, created = shared_client(configuration)
-        if not configuration.verify_ssl and not created:
-            warn_insecure()  # a new ApiClient has warned already; every client built says so
+    def _attributes(self) -> Any:
+        """The class whose attributes (``XClientId``, ...) configure this client."""
+        return type(self)
+
+    def _connect(self, configuration: Configuration) -> C:
+        raise NotImplementedError
+
+    def _use(self, configuration: Configuration) -> C:
         self.configuration = configuration
         self._settings = CallSettings.of(configuration, self._hooks)
-        self._client = client
+        self._client = client = self._connect(configuration)
         return client
 
     @property
-    def api_client(self) -> ApiClient:
+    def api_client(self) -> C:
         client = self._client
         if client is None:
             configuration = self._setup.configuration()
             if configuration is None:
                 Configuration().check_credentials()  # raises: no credentials anywhere yet
-            client = self._connect(configuration)  # type: ignore[arg-type]
+            client = self._use(configuration)  # type: ignore[arg-type]
         return client
-
-    @property
-    def token_vault(self) -> TokenVaultApi:
-        return TokenVaultApi(self.api_client)
 
     @property
     def instruments(self) -> Instruments:
@@ -265,13 +256,13 @@ class Cashfree(TokenVaultMethods):
         return Instruments(self)
 
     def with_options(
-        self,
+        self: B,
         *,
         timeout: Optional[TimeoutLike] = None,
         max_retries: Optional[int] = None,
         call_timeout: Optional[float] = None,
         x_api_version: Optional[str] = None,
-    ) -> Cashfree:
+    ) -> B:
         """A client with these settings changed, sharing this one's connection pool and
         credentials. Cheap: only the changed settings are checked."""
         client = self.api_client
@@ -283,6 +274,50 @@ class Cashfree(TokenVaultMethods):
         derived._client = client
         return derived
 
+    def _version(self, given: Optional[str]) -> Optional[str]:
+        # The caller's; else with_options' version; else XApiVersion, read at each call as the
+        # official SDK does (an empty one means the default).
+        if given is not None:
+            return given
+        return self._api_version or self._attributes().XApiVersion or None
+
+    def __repr__(self) -> str:
+        c = self.configuration
+        if c is None:
+            return f"{type(self).__name__}(no credentials yet)"
+        return f"{type(self).__name__}(host={c.host!r}, client_id={c.client_id!r}, client_secret='****')"
+
+    __str__ = __repr__
+
+
+class Cashfree(ClientBase[ApiClient]):
+    """The entry point: ``Cashfree().PGCustomerFetchInstruments(...)``, ``cashfree.instruments``.
+
+    Configure it as the official SDK does, through class attributes (``Cashfree.XClientId = ...``),
+    or per instance through the constructor. A constructor argument beats the class attribute,
+    which beats the environment. Settings are read when the instance is built (an instance built
+    before any credentials are set finds them at its first call); each instance sends its own
+    credentials, so instances for different merchants can be used from many threads at once.
+    """
+
+    XClientId: Optional[str] = None
+    XClientSecret: Optional[str] = None
+    XEnvironment: Optional[str] = None
+    XApiVersion: str = DEFAULT_API_VERSION
+    XPartnerKey: Optional[str] = None
+    XPartnerMerchantId: Optional[str] = None
+    XClientSignature: Optional[str] = None
+
+    def _connect(self, configuration: Configuration) -> ApiClient:
+        client, created = shared_client(configuration)
+        if not configuration.verify_ssl and not created:
+            warn_insecure()  # a new ApiClient has warned already; every client built says so
+        return client
+
+    @property
+    def token_vault(self) -> TokenVaultApi:
+        return TokenVaultApi(self.api_client)
+
     def _invoke(
         self,
         op: Operation,
@@ -293,11 +328,9 @@ class Cashfree(TokenVaultMethods):
         options: Dict[str, Any],
     ) -> Any:
         client = self._client or self.api_client
-        if x_api_version is None:
-            # with_options' version; else XApiVersion, read at each call as the official SDK does
-            # (an empty one means the default).
-            x_api_version = self._api_version or type(self).XApiVersion or None
-        return client.call(op, x_api_version, args, x_request_id, x_idempotency_key, options, self._settings)
+        return client.call(
+            op, self._version(x_api_version), args, x_request_id, x_idempotency_key, options, self._settings
+        )
 
     # -- webhooks -----------------------------------------------------------------------------
 
@@ -331,11 +364,3 @@ class Cashfree(TokenVaultMethods):
         tb: Optional[TracebackType],
     ) -> None:
         self.close()
-
-    def __repr__(self) -> str:
-        c = self.configuration
-        if c is None:
-            return "Cashfree(no credentials yet)"
-        return f"Cashfree(host={c.host!r}, client_id={c.client_id!r}, client_secret='****')"
-
-    __str__ = __repr__

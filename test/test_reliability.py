@@ -227,7 +227,7 @@ def test_policy_decides_every_retry() -> None:
 @pytest.mark.skipif(not hasattr(os, "fork") or sys.platform == "darwin", reason="needs os.fork")
 @pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
 def test_fork_while_another_thread_holds_the_clients_locks(server: ScriptedServer) -> None:
-    from cashfree_pg import api_client
+    from cashfree_pg import _shared
 
     server.responder = echo_instrument
     client = make_client(server)
@@ -236,7 +236,7 @@ def test_fork_while_another_thread_holds_the_clients_locks(server: ScriptedServe
     release = threading.Event()
 
     def hold_locks() -> None:
-        with api_client._shared_lock, client.api_client.rest_client._lock:
+        with _shared._lock, client.api_client.rest_client._lock:
             held.set()
             release.wait(5)
 
