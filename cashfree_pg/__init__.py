@@ -65,6 +65,7 @@ _WHERE = {
     "Cashfree": "_facade",
     "CFEnvironment": "_facade",
     "ApiResponse": "api_response",
+    "AttemptEvent": "_core",
     "RateLimit": "api_response",
     "Timeouts": "policy",
     "Configuration": "configuration",
@@ -91,6 +92,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
+    from cashfree_pg._core import AttemptEvent as AttemptEvent
     from cashfree_pg._facade import Cashfree as Cashfree, CFEnvironment as CFEnvironment
     from cashfree_pg.api.token_vault_api import TokenVaultApi as TokenVaultApi
     from cashfree_pg.api_client import ApiClient as ApiClient

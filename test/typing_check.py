@@ -8,7 +8,15 @@ from typing import List, Optional
 
 from typing_extensions import assert_type
 
-from cashfree_pg import ApiException, ApiResponse, Cashfree, CryptogramEntity, InstrumentEntity
+from cashfree_pg import (
+    ApiException,
+    ApiResponse,
+    AttemptEvent,
+    Cashfree,
+    CryptogramEntity,
+    InstrumentEntity,
+    RateLimit,
+)
 from cashfree_pg.api.token_vault_api import TokenVaultApi
 from cashfree_pg.models.card_token_details import CardTokenDetails
 from cashfree_pg.testing import MockCashfree, MockInstrument
@@ -40,6 +48,14 @@ def resource(cf: Cashfree) -> None:
     assert_type(cf.instruments.cryptogram("c", "i"), CryptogramEntity)
     assert_type(cf.instruments.with_response.list("c"), ApiResponse[List[InstrumentEntity]])
     assert_type(cf.with_options(max_retries=0, call_timeout=5), Cashfree)
+
+
+def hooks(event: AttemptEvent) -> None:
+    assert_type(event.operation, str)
+    assert_type(event.status, int)
+    assert_type(event.error, Optional[str])
+    assert_type(event.wait, Optional[float])
+    assert_type(event.rate_limit, Optional[RateLimit])
 
 
 def errors(exc: ApiException) -> None:
