@@ -72,7 +72,7 @@ class AsyncCashfree(ClientBase[AsyncApiClient]):
             warn_insecure()
         return AsyncApiClient(configuration)
 
-    def _invoke(
+    async def _invoke(
         self,
         op: Operation,
         x_api_version: Optional[str],
@@ -82,17 +82,6 @@ class AsyncCashfree(ClientBase[AsyncApiClient]):
         options: Dict[str, Any],
     ) -> Any:
         # Arguments are checked when the coroutine runs, like every other error of an async call.
-        return self._call(op, x_api_version, args, x_request_id, x_idempotency_key, options)
-
-    async def _call(
-        self,
-        op: Operation,
-        x_api_version: Optional[str],
-        args: Sequence[object],
-        x_request_id: Optional[str],
-        x_idempotency_key: Optional[str],
-        options: Dict[str, Any],
-    ) -> Any:
         client = self._client or self.api_client
         assert self._settings is not None
         version = self._version(x_api_version)

@@ -657,7 +657,7 @@ def _error_model(ref: str, body: bytes) -> Optional[ApiError]:
         model: ApiError = load_model(ref).model_validate_json(body)
     except ValidationError:
         return None  # not the service's JSON (an HTML page from a proxy): the text stays on .body
-    if not isinstance(model, object) or not any(isinstance(_text(model, f), str) for f in ("message", "code", "type")):
+    if not any(isinstance(_text(model, f), str) for f in ("message", "code", "type")):
         return None
     return model
 
@@ -670,21 +670,9 @@ def _text(model: Optional[ApiError], field: str) -> Optional[str]:
 def _decode_problem(op: Operation, body: bytes, exc: ValidationError) -> str:
     if not body.strip():
         return f"empty response body where {op.response_type_name} was expected"
-    errors = exc.errors(include_url=False, include_input=False) if _PYDANTIC_HAS_INCLUDE else exc.errors()
+    errors = exc.errors(include_url=False, include_input=False)
     if errors and errors[0].get("type") == "json_invalid":
         return f"response body is not valid JSON ({errors[0].get('msg')}); expected {op.response_type_name}"
     # Never the input values: they may be card data.
     where = "; ".join(f"{'.'.join(str(p) for p in e.get('loc', ())) or '(body)'}: {e.get('msg')}" for e in errors[:3])
     return f"response body does not fit {op.response_type_name}: {where}"
-
-
-def _pydantic_has_include() -> bool:
-    import inspect
-
-    try:
-        return "include_input" in inspect.signature(ValidationError.errors).parameters
-    except (TypeError, ValueError):  # pragma: no cover - a C method without a signature
-        return False
-
-
-_PYDANTIC_HAS_INCLUDE = _pydantic_has_include()

@@ -108,8 +108,6 @@ class Hidden(str):
     def __repr__(self) -> str:
         return "'****'"
 
-    __str__ = __repr__
-
 
 class _HiddenValues(tuple):  # type: ignore[type-arg]
     __slots__ = ()

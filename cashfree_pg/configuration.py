@@ -210,7 +210,6 @@ class Configuration(Record):
     api_key_prefix: Dict[str, str]
 
     _default: ClassVar[Optional[Configuration]] = None
-    _default_api_key: ClassVar[Any] = None
 
     def __init__(
         self,
@@ -279,7 +278,9 @@ class Configuration(Record):
         return tuple(getattr(self, name) for name in _VALUE_FIELDS)
 
     def replace(self, **changes: Any) -> Configuration:
-        values = dict(zip(_VALUE_FIELDS, self._values()))
+        """A copy with some fields changed; the official ``api_key`` dicts are copied along."""
+        values: Dict[str, Any] = dict(zip(_VALUE_FIELDS, self._values()))
+        values.update(api_key=dict(self.api_key), api_key_prefix=dict(self.api_key_prefix))
         values.update(changes)
         return Configuration(**values)
 
@@ -323,22 +324,13 @@ class Configuration(Record):
         """Keep a copy of ``default`` for ``get_default_copy()`` (None forgets it)."""
         if default is not None and not isinstance(default, Configuration):
             raise ApiTypeError("set_default takes a Configuration")
-        Configuration._default = None if default is None else default.resolved()
-        Configuration._default_api_key = (
-            {} if default is None else (dict(default.api_key), dict(default.api_key_prefix))
-        )
+        Configuration._default = None if default is None else default.replace()
 
     @classmethod
     def get_default_copy(cls) -> Configuration:
         """A copy of the default set with ``set_default`` (or a new ``Configuration()``)."""
         default = Configuration._default
-        if default is None:
-            return Configuration()
-        copied = default.replace()
-        api_key, prefix = Configuration._default_api_key or ({}, {})
-        copied.api_key.update(api_key)
-        copied.api_key_prefix.update(prefix)
-        return copied
+        return Configuration() if default is None else default.replace()
 
     def __repr__(self) -> str:
         shown = []

@@ -126,7 +126,7 @@ class ApiException(OpenApiException):
             lines.append(f"Attempts: {self.attempts}")
         if self.retry_after is not None:
             lines.append(f"Retry after: {self.retry_after:g}s")
-        return redact_text("\n".join(lines) + "\n")
+        return "\n".join(lines) + "\n"  # every piece went through printable(): masked and escaped
 
     def __str__(self) -> str:
         return self._describe()

@@ -33,6 +33,7 @@ from cashfree_pg._core import Call, Emit, Fault, RawAnswer, hook_failed, monoton
 from cashfree_pg.api_response import ApiResponse
 from cashfree_pg.configuration import Configuration, split_proxy
 from cashfree_pg.exceptions import ApiException
+from cashfree_pg.policy import Timeouts
 
 __all__ = ["ApiException", "RESTClientObject", "RESTResponse"]
 
@@ -144,6 +145,7 @@ class RESTClientObject:
         host = configuration.host
         self._prefix = _path_prefix(host)
         self._proxy_base = host if configuration.proxy else None
+        self._timeouts: Dict[Timeouts, Timeout] = {}
 
     # -- the pool -------------------------------------------------------------------------------
 
@@ -219,8 +221,7 @@ class RESTClientObject:
         left = deadline - monotonic()
         if left <= 0:
             return Fault("timeout", f"call_timeout ({call.settings.call_timeout:g}s) expired")
-        limits = call.settings.timeouts
-        timeout = Timeout(connect=min(limits.connect, left), read=min(limits.read, left))
+        timeout = self._timeout(call.settings.timeouts, left)
         response = None
         _exchange.deadline = deadline
         try:
@@ -238,6 +239,18 @@ class RESTClientObject:
             _exchange.deadline = None
         _discard(response)
         return fault
+
+    def _timeout(self, limits: Timeouts, left: float) -> Timeout:
+        """urllib3's form of the attempt's limits, cut to the time ``left``; built once per
+        setting while the deadline is further away than both."""
+        if left < limits.connect or left < limits.read:
+            return Timeout(connect=min(limits.connect, left), read=min(limits.read, left))
+        found = self._timeouts.get(limits)
+        if found is None:
+            found = Timeout(connect=limits.connect, read=limits.read)
+            if len(self._timeouts) < 64:
+                self._timeouts[limits] = found
+        return found
 
     def _urlopen(self, call: Call, timeout: Timeout) -> Any:
         manager, pool = self._connection_pool()
