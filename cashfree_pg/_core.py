@@ -10,6 +10,7 @@ here, once, for both clients.
 
 from __future__ import annotations
 
+import codecs
 import logging
 import os
 import time
@@ -78,6 +79,7 @@ def warm(operations: Sequence[Operation]) -> None:
         op.decode  # noqa: B018 - builds and keeps the decoder
     for status in (400, 401, 404, 409, 422, 429, 500, 502, 599):
         op.error_model(status)
+    codecs.lookup("idna")  # socket connections encode the host name with it: its module loads lazily
 
 
 def new_request_id() -> str:

@@ -107,9 +107,10 @@ class Operation:
         model = load_model(self.response)
         if not self.many:
             return model.model_validate_json  # type: ignore[no-any-return]
-        from pydantic import TypeAdapter
+        from pydantic import ConfigDict, TypeAdapter
 
-        return TypeAdapter(List[model]).validate_json  # type: ignore[valid-type]
+        # No string cache, as in the models' own configuration (fork safety).
+        return TypeAdapter(List[model], config=ConfigDict(cache_strings=False)).validate_json  # type: ignore[valid-type]
 
     @property
     def response_type_name(self) -> str:

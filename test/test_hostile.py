@@ -404,6 +404,37 @@ def test_child_forked_during_the_first_call_can_use_a_client(hostile: HostileSer
     assert forks >= 4 and failed == 0, f"{failed} of {forks} forked children hung or failed"
 
 
+NO_IMPORT_SCRIPT = r"""
+import sys
+from cashfree_pg import Cashfree, NotFoundException
+cf = Cashfree(XClientId="id", XClientSecret="secret", base_url=sys.argv[1], max_retries=1)
+loaded = set(sys.modules)
+cf.PGCustomerFetchInstruments("2022-09-01", "alice", "card")
+cf.PGCustomerInstrumentsFetchCryptogram("2022-09-01", "alice", "card-a")
+cf.PGCustomerDeleteInstrument("2022-09-01", "alice", "card-a")
+try:
+    cf.PGCustomerFetchInstrument("2022-09-01", "alice", "missing")
+except NotFoundException:
+    pass
+print(" ".join(sorted(set(sys.modules) - loaded)))
+"""
+
+
+def test_a_call_imports_nothing(hostile: HostileServer) -> None:
+    # What the fork test finds by chance, found every time: a module imported on the call path
+    # (the codec for host names was one) takes the import lock, which a process forked during
+    # that import inherits held for ever.
+    missing = respond(
+        404, {"message": "instrument not found", "code": "instrument_not_found", "type": "invalid_request_error"}
+    )
+    hostile.responder = lambda r: [missing if r.instrument_id == "missing" else answer(r)]
+    run = subprocess.run(
+        [sys.executable, "-c", NO_IMPORT_SCRIPT, hostile.url], capture_output=True, text=True, timeout=60
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.split() == []
+
+
 # -- chaos --------------------------------------------------------------------------------------
 
 

@@ -63,7 +63,9 @@ class CashfreeModel(BaseModel):
     come back out of ``to_dict()``/``to_json()``, so nothing the server sent is lost.
     """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True, validate_assignment=False)
+    # No string cache: pydantic-core guards it with a lock that a process forked while another
+    # thread decodes would find held for ever (the decode hangs in the child).
+    model_config = ConfigDict(extra="allow", populate_by_name=True, validate_assignment=False, cache_strings=False)
 
     def to_dict(self) -> Dict[str, Any]:
         """The model as the service sent it: every key received (nulls included), none invented."""
