@@ -92,6 +92,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
+    from cashfree_pg._async_client import AsyncCashfree as AsyncCashfree
     from cashfree_pg._core import AttemptEvent as AttemptEvent
     from cashfree_pg._facade import Cashfree as Cashfree, CFEnvironment as CFEnvironment
     from cashfree_pg.api.token_vault_api import TokenVaultApi as TokenVaultApi

@@ -7,12 +7,13 @@ transport differs (``_transport_async``).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Optional
 
-from cashfree_pg._core import CallSettings, RateGate, base_headers, prepare
+from cashfree_pg._declare import AsyncShell
 from cashfree_pg._facade import Cashfree, ClientBase
+from cashfree_pg.api_client import Pipeline
 from cashfree_pg.configuration import Configuration
-from cashfree_pg.operation import Operation
+from cashfree_pg.resources import AsyncInstruments
 
 try:
     from cashfree_pg._transport_async import AsyncTransport
@@ -22,40 +23,23 @@ except ImportError as exc:  # pragma: no cover - the async extra is not installe
 if TYPE_CHECKING:
     from types import TracebackType
 
-    from cashfree_pg.api_response import ApiResponse
-    from cashfree_pg.models.cryptogram_entity import CryptogramEntity
-    from cashfree_pg.models.instrument_entity import InstrumentEntity
 
-
-class AsyncApiClient:
+class AsyncApiClient(Pipeline):
     """The async counterpart of ``ApiClient``: one configuration, one httpx pool, one rate window."""
 
     def __init__(self, configuration: Configuration) -> None:
-        self.configuration = configuration
+        super().__init__(configuration)
         self.transport = AsyncTransport(configuration)
-        self.gate = RateGate()
-        self._base_headers = base_headers(configuration)
 
-    async def call(
-        self,
-        op: Operation,
-        x_api_version: Optional[str],
-        args: Sequence[object],
-        x_request_id: Optional[str],
-        x_idempotency_key: Optional[str],
-        options: Optional[Mapping[str, Any]],
-        settings: CallSettings,
-    ) -> Any:
-        call = prepare(
-            op, args, self._base_headers, settings, self.gate, x_api_version, x_request_id, x_idempotency_key, options
-        )
-        return await self.transport.run(call)
+    async def call(self, *request: Any) -> Any:
+        # Arguments are checked when the coroutine runs, like every other error of an async call.
+        return await self.transport.run(self.prepare(*request))
 
     async def aclose(self) -> None:
         await self.transport.aclose()
 
 
-class AsyncCashfree(ClientBase[AsyncApiClient]):
+class AsyncCashfree(ClientBase[AsyncApiClient], AsyncShell):
     """``await AsyncCashfree(...).PGCustomerFetchInstruments(...)``, ``await cf.instruments.list(...)``.
 
     Built like ``Cashfree`` (the same arguments, and ``Cashfree``'s class attributes and the same
@@ -72,20 +56,10 @@ class AsyncCashfree(ClientBase[AsyncApiClient]):
             warn_insecure()
         return AsyncApiClient(configuration)
 
-    async def _invoke(
-        self,
-        op: Operation,
-        x_api_version: Optional[str],
-        args: Sequence[object],
-        x_request_id: Optional[str],
-        x_idempotency_key: Optional[str],
-        options: Dict[str, Any],
-    ) -> Any:
-        # Arguments are checked when the coroutine runs, like every other error of an async call.
-        client = self._client or self.api_client
-        assert self._settings is not None
-        version = self._version(x_api_version)
-        return await client.call(op, version, args, x_request_id, x_idempotency_key, options, self._settings)
+    @property
+    def instruments(self) -> AsyncInstruments:
+        """``await cf.instruments.list(...)``, ``retrieve``, ``delete`` and ``cryptogram``."""
+        return AsyncInstruments(self)
 
     async def close(self) -> None:
         """Release pooled connections."""
@@ -102,45 +76,3 @@ class AsyncCashfree(ClientBase[AsyncApiClient]):
         tb: Optional[TracebackType],
     ) -> None:
         await self.close()
-
-    if TYPE_CHECKING:  # the official methods, as coroutines
-
-        async def PGCustomerFetchInstruments(  # type: ignore[override]
-            self,
-            x_api_version: Optional[str] = None,
-            customer_id: Optional[str] = None,
-            instrument_type: Optional[str] = None,
-            x_request_id: Optional[str] = None,
-            x_idempotency_key: Optional[str] = None,
-            **kwargs: Any,
-        ) -> ApiResponse[List[InstrumentEntity]]: ...
-
-        async def PGCustomerFetchInstrument(  # type: ignore[override]
-            self,
-            x_api_version: Optional[str] = None,
-            customer_id: Optional[str] = None,
-            instrument_id: Optional[str] = None,
-            x_request_id: Optional[str] = None,
-            x_idempotency_key: Optional[str] = None,
-            **kwargs: Any,
-        ) -> ApiResponse[InstrumentEntity]: ...
-
-        async def PGCustomerDeleteInstrument(  # type: ignore[override]
-            self,
-            x_api_version: Optional[str] = None,
-            customer_id: Optional[str] = None,
-            instrument_id: Optional[str] = None,
-            x_request_id: Optional[str] = None,
-            x_idempotency_key: Optional[str] = None,
-            **kwargs: Any,
-        ) -> ApiResponse[InstrumentEntity]: ...
-
-        async def PGCustomerInstrumentsFetchCryptogram(  # type: ignore[override]
-            self,
-            x_api_version: Optional[str] = None,
-            customer_id: Optional[str] = None,
-            instrument_id: Optional[str] = None,
-            x_request_id: Optional[str] = None,
-            x_idempotency_key: Optional[str] = None,
-            **kwargs: Any,
-        ) -> ApiResponse[CryptogramEntity]: ...

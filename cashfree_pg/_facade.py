@@ -21,6 +21,7 @@ from cashfree_pg._constants import (
     SANDBOX_URL,
 )
 from cashfree_pg._core import CallSettings, Hooks, warm
+from cashfree_pg._declare import SyncShell
 from cashfree_pg._shared import shared_client
 from cashfree_pg.api.token_vault_api import OPERATIONS, TokenVaultApi, TokenVaultMethods
 from cashfree_pg.api_client import ApiClient, warn_insecure
@@ -168,8 +169,8 @@ B = TypeVar("B", bound="ClientBase[Any]")
 
 class ClientBase(TokenVaultMethods, Generic[C]):
     """What ``Cashfree`` and ``AsyncCashfree`` share: settings, their checks and precedence, the
-    lazily built client, ``instruments`` and ``with_options``. Subclasses say how to build the
-    client for a configuration (``_connect``) and how to run a call (``_invoke``)."""
+    lazily built client, the one way a call is handed to it, and ``with_options``. Subclasses say
+    how to build the client for a configuration (``_connect``) and which ``instruments`` they offer."""
 
     SANDBOX = CFEnvironment.SANDBOX
     PRODUCTION = CFEnvironment.PRODUCTION
@@ -248,11 +249,6 @@ class ClientBase(TokenVaultMethods, Generic[C]):
             client = self._use(configuration)  # type: ignore[arg-type]
         return client
 
-    @property
-    def instruments(self) -> Instruments:
-        """``list``, ``retrieve``, ``delete`` and ``cryptogram`` of a customer's saved cards."""
-        return Instruments(self)
-
     def with_options(
         self: B,
         *,
@@ -272,6 +268,22 @@ class ClientBase(TokenVaultMethods, Generic[C]):
         derived._client = client
         return derived
 
+    def _invoke(
+        self,
+        op: Operation,
+        x_api_version: Optional[str],
+        args: Sequence[object],
+        x_request_id: Optional[str],
+        x_idempotency_key: Optional[str],
+        options: Dict[str, Any],
+    ) -> Any:
+        # The async client's ``call`` is a coroutine function, so there this returns the
+        # coroutine: one path for both clients.
+        client: Any = self._client or self.api_client
+        return client.call(
+            op, self._version(x_api_version), args, x_request_id, x_idempotency_key, options, self._settings
+        )
+
     def _version(self, given: Optional[str]) -> Optional[str]:
         # The caller's; else with_options' version; else XApiVersion, read at each call as the
         # official SDK does (an empty one means the default).
@@ -288,7 +300,7 @@ class ClientBase(TokenVaultMethods, Generic[C]):
     __str__ = __repr__
 
 
-class Cashfree(ClientBase[ApiClient]):
+class Cashfree(ClientBase[ApiClient], SyncShell):
     """The entry point: ``Cashfree().PGCustomerFetchInstruments(...)``, ``cashfree.instruments``.
 
     Configure it as the official SDK does, through class attributes (``Cashfree.XClientId = ...``),
@@ -316,19 +328,10 @@ class Cashfree(ClientBase[ApiClient]):
     def token_vault(self) -> TokenVaultApi:
         return TokenVaultApi(self.api_client)
 
-    def _invoke(
-        self,
-        op: Operation,
-        x_api_version: Optional[str],
-        args: Sequence[object],
-        x_request_id: Optional[str],
-        x_idempotency_key: Optional[str],
-        options: Dict[str, Any],
-    ) -> Any:
-        client = self._client or self.api_client
-        return client.call(
-            op, self._version(x_api_version), args, x_request_id, x_idempotency_key, options, self._settings
-        )
+    @property
+    def instruments(self) -> Instruments:
+        """``list``, ``retrieve``, ``delete`` and ``cryptogram`` of a customer's saved cards."""
+        return Instruments(self)
 
     # -- webhooks -----------------------------------------------------------------------------
 

@@ -8,13 +8,18 @@ that this module imports nothing that imports it back.
 from __future__ import annotations
 
 import importlib
-from typing import Any, Mapping, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Optional, Sequence
 
-from cashfree_pg._core import CallSettings, RateGate, base_headers, logger, prepare
+from cashfree_pg._core import Call, CallSettings, RateGate, base_headers, logger, prepare
 from cashfree_pg.api_response import ApiResponse
 from cashfree_pg.configuration import Configuration
 from cashfree_pg.operation import Operation
 from cashfree_pg.rest import RESTClientObject
+
+if TYPE_CHECKING:  # what the lazy re-exports below give, for type checkers
+    from cashfree_pg._async_client import AsyncCashfree as AsyncCashfree
+    from cashfree_pg._facade import Cashfree as Cashfree, CFEnvironment as CFEnvironment
+    from cashfree_pg.api.token_vault_api import TokenVaultApi as TokenVaultApi
 
 __all__ = ["ApiClient", "ApiResponse"]  # and, loaded on first use, Cashfree, CFEnvironment, the models
 
@@ -27,7 +32,46 @@ def warn_insecure() -> None:
     )
 
 
-class ApiClient:
+class Pipeline:
+    """What both clients keep per configuration and do before any I/O: the base headers, the
+    shared rate-limit window (``gate``) and turning an operation and its arguments into a
+    checked ``Call``. ``ApiClient`` runs that call over urllib3, ``AsyncApiClient`` over httpx."""
+
+    def __init__(self, configuration: Configuration) -> None:
+        self.configuration = configuration
+        self.settings = CallSettings.of(configuration)
+        self.gate = RateGate()
+        self._base_headers = base_headers(configuration)
+        self._credentials_checked = False
+
+    def prepare(
+        self,
+        op: Operation,
+        x_api_version: Optional[str],
+        args: Sequence[object],
+        x_request_id: Optional[str] = None,
+        x_idempotency_key: Optional[str] = None,
+        options: Optional[Mapping[str, Any]] = None,
+        settings: Optional[CallSettings] = None,
+    ) -> Call:
+        """Check ``args`` (in ``op.params`` order) and the options, and build the call."""
+        if not self._credentials_checked:
+            self.configuration.check_credentials()  # the same ApiValueError on every call until fixed
+            self._credentials_checked = True
+        return prepare(
+            op,
+            args,
+            self._base_headers,
+            self.settings if settings is None else settings,
+            self.gate,
+            x_api_version,
+            x_request_id,
+            x_idempotency_key,
+            options,
+        )
+
+
+class ApiClient(Pipeline):
     """Executes ``Operation``s against one ``Configuration`` over one connection pool.
 
     Safe to share between threads: it holds no per-call state. Its calls share one rate-limit
@@ -44,12 +88,8 @@ class ApiClient:
     ) -> None:
         if configuration is None:
             configuration = Configuration.get_default_copy()
-        self.configuration = configuration.resolved()
+        super().__init__(configuration.resolved())
         self.rest_client = RESTClientObject(self.configuration)
-        self.settings = CallSettings.of(self.configuration)
-        self.gate = RateGate()
-        self._base_headers = base_headers(self.configuration)
-        self._credentials_checked = False
         _ = header_name, header_value, cookie, pool_threads  # the official signature; nothing to do here
         if not self.configuration.verify_ssl:
             warn_insecure()
@@ -61,32 +101,9 @@ class ApiClient:
 
         return shared_client(Configuration.get_default_copy())[0]
 
-    def call(
-        self,
-        op: Operation,
-        x_api_version: Optional[str],
-        args: Sequence[object],
-        x_request_id: Optional[str] = None,
-        x_idempotency_key: Optional[str] = None,
-        options: Optional[Mapping[str, Any]] = None,
-        settings: Optional[CallSettings] = None,
-    ) -> Any:
-        """Run ``op`` with ``args`` (in ``op.params`` order) and return its decoded response."""
-        if not self._credentials_checked:
-            self.configuration.check_credentials()  # the same ApiValueError on every call until fixed
-            self._credentials_checked = True
-        call = prepare(
-            op,
-            args,
-            self._base_headers,
-            self.settings if settings is None else settings,
-            self.gate,
-            x_api_version,
-            x_request_id,
-            x_idempotency_key,
-            options,
-        )
-        return self.rest_client.run(call)
+    def call(self, *request: Any) -> Any:
+        """Run an operation (``prepare``'s arguments) and return its decoded response."""
+        return self.rest_client.run(self.prepare(*request))
 
     def close(self) -> None:
         """Close pooled connections (the client stays usable and reconnects when needed)."""

@@ -8,8 +8,11 @@ Each method names its operation and arguments; the client's one request path doe
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Coroutine, Dict, Generic, List, Optional, Sequence, TypeVar
 
+from typing_extensions import Concatenate, ParamSpec
+
+from cashfree_pg._declare import AsyncShell, SyncShell
 from cashfree_pg.api.token_vault_api import DELETE_INSTRUMENT, FETCH_CRYPTOGRAM, FETCH_INSTRUMENT, FETCH_INSTRUMENTS
 from cashfree_pg.operation import Operation
 
@@ -19,13 +22,45 @@ if TYPE_CHECKING:
     from cashfree_pg.models.instrument_entity import InstrumentEntity
     from cashfree_pg.policy import TimeoutLike
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+if TYPE_CHECKING:
+    from typing import overload
+
+    class ResourceCall(Generic[P, R]):
+        """How a type checker sees a resource call: the data, or its ``ApiResponse``, returned
+        or awaited, depending on the class it is read from."""
+
+        @overload
+        def __get__(self, obj: None, owner: Any) -> ResourceCall[P, R]: ...
+        @overload
+        def __get__(self, obj: Instruments, owner: Any) -> Callable[P, R]: ...
+        @overload
+        def __get__(self, obj: InstrumentsWithResponse, owner: Any) -> Callable[P, ApiResponse[R]]: ...
+        @overload
+        def __get__(self, obj: AsyncInstruments, owner: Any) -> Callable[P, Coroutine[Any, Any, R]]: ...
+        @overload
+        def __get__(
+            self, obj: AsyncInstrumentsWithResponse, owner: Any
+        ) -> Callable[P, Coroutine[Any, Any, ApiResponse[R]]]: ...
+        def __get__(self, obj: Any, owner: Any) -> Any: ...
+
+
+def resource_call(method: Callable[Concatenate[Any, P], R]) -> ResourceCall[P, R]:
+    """The method itself at run time (see ``cashfree_pg._declare``)."""
+    return method  # type: ignore[return-value]
+
 
 class _Resource:
-    __slots__ = ("_client", "_shape")
+    """The four calls, declared once for the four resource classes below: sync or async,
+    returning the data or the whole ``ApiResponse`` (``_data_only``)."""
 
-    def __init__(self, client: Any, shape: str) -> None:
+    __slots__ = ("_client",)
+    _data_only = False
+
+    def __init__(self, client: Any) -> None:
         self._client = client
-        self._shape = shape
 
     def _run(
         self,
@@ -37,7 +72,7 @@ class _Resource:
         call_timeout: Optional[float],
         max_retries: Optional[int],
     ) -> Any:
-        options: Dict[str, Any] = {"_return_http_data_only": True} if self._shape == "data" else {}
+        options: Dict[str, Any] = {"_return_http_data_only": True} if self._data_only else {}
         if timeout is not None:
             options["_request_timeout"] = timeout
         if call_timeout is not None:
@@ -46,12 +81,7 @@ class _Resource:
             options["max_retries"] = max_retries
         return self._client._invoke(op, None, args, request_id, idempotency_key, options)
 
-
-class InstrumentsWithResponse(_Resource):
-    """The same methods as ``Instruments``, returning the whole ``ApiResponse``."""
-
-    __slots__ = ()
-
+    @resource_call
     def list(
         self,
         customer_id: str,
@@ -61,11 +91,13 @@ class InstrumentsWithResponse(_Resource):
         timeout: Optional[TimeoutLike] = None,
         call_timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
-    ) -> ApiResponse[List[InstrumentEntity]]:
+    ) -> List[InstrumentEntity]:
+        """The customer's saved instruments of this type (``card``)."""
         return self._run(  # type: ignore[no-any-return]
             FETCH_INSTRUMENTS, (customer_id, instrument_type), request_id, None, timeout, call_timeout, max_retries
         )
 
+    @resource_call
     def retrieve(
         self,
         customer_id: str,
@@ -75,11 +107,13 @@ class InstrumentsWithResponse(_Resource):
         timeout: Optional[TimeoutLike] = None,
         call_timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
-    ) -> ApiResponse[InstrumentEntity]:
+    ) -> InstrumentEntity:
+        """One saved instrument."""
         return self._run(  # type: ignore[no-any-return]
             FETCH_INSTRUMENT, (customer_id, instrument_id), request_id, None, timeout, call_timeout, max_retries
         )
 
+    @resource_call
     def delete(
         self,
         customer_id: str,
@@ -90,7 +124,8 @@ class InstrumentsWithResponse(_Resource):
         timeout: Optional[TimeoutLike] = None,
         call_timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
-    ) -> ApiResponse[InstrumentEntity]:
+    ) -> InstrumentEntity:
+        """Delete a saved instrument; retries carry one idempotency key (yours, or a generated one)."""
         return self._run(  # type: ignore[no-any-return]
             DELETE_INSTRUMENT,
             (customer_id, instrument_id),
@@ -101,6 +136,7 @@ class InstrumentsWithResponse(_Resource):
             max_retries,
         )
 
+    @resource_call
     def cryptogram(
         self,
         customer_id: str,
@@ -110,68 +146,43 @@ class InstrumentsWithResponse(_Resource):
         timeout: Optional[TimeoutLike] = None,
         call_timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
-    ) -> ApiResponse[CryptogramEntity]:
+    ) -> CryptogramEntity:
+        """A one-time cryptogram to pay with the saved card."""
         return self._run(  # type: ignore[no-any-return]
             FETCH_CRYPTOGRAM, (customer_id, instrument_id), request_id, None, timeout, call_timeout, max_retries
         )
 
 
-class Instruments(InstrumentsWithResponse):
+class InstrumentsWithResponse(_Resource, SyncShell):
+    """The same calls as ``Instruments``, returning the whole ``ApiResponse``."""
+
+    __slots__ = ()
+
+
+class Instruments(_Resource, SyncShell):
     """A customer's saved cards: ``list``, ``retrieve``, ``delete``, ``cryptogram``. Each returns
     the data itself and uses the client's API version; ``with_response`` gives the responses."""
 
     __slots__ = ()
-
-    def __init__(self, client: Any) -> None:
-        super().__init__(client, "data")
+    _data_only = True
 
     @property
     def with_response(self) -> InstrumentsWithResponse:
-        return InstrumentsWithResponse(self._client, "response")
+        return InstrumentsWithResponse(self._client)
 
-    if TYPE_CHECKING:  # the same calls as above, typed for the data they return
 
-        def list(  # type: ignore[override]
-            self,
-            customer_id: str,
-            *,
-            instrument_type: str = "card",
-            request_id: Optional[str] = None,
-            timeout: Optional[TimeoutLike] = None,
-            call_timeout: Optional[float] = None,
-            max_retries: Optional[int] = None,
-        ) -> List[InstrumentEntity]: ...
+class AsyncInstrumentsWithResponse(_Resource, AsyncShell):
+    """``AsyncInstruments``' calls, returning the whole ``ApiResponse``."""
 
-        def retrieve(  # type: ignore[override]
-            self,
-            customer_id: str,
-            instrument_id: str,
-            *,
-            request_id: Optional[str] = None,
-            timeout: Optional[TimeoutLike] = None,
-            call_timeout: Optional[float] = None,
-            max_retries: Optional[int] = None,
-        ) -> InstrumentEntity: ...
+    __slots__ = ()
 
-        def delete(  # type: ignore[override]
-            self,
-            customer_id: str,
-            instrument_id: str,
-            *,
-            idempotency_key: Optional[str] = None,
-            request_id: Optional[str] = None,
-            timeout: Optional[TimeoutLike] = None,
-            call_timeout: Optional[float] = None,
-            max_retries: Optional[int] = None,
-        ) -> InstrumentEntity: ...
 
-        def cryptogram(  # type: ignore[override]
-            self,
-            customer_id: str,
-            instrument_id: str,
-            *,
-            request_id: Optional[str] = None,
-            timeout: Optional[TimeoutLike] = None,
-            call_timeout: Optional[float] = None,
-            max_retries: Optional[int] = None,
-        ) -> CryptogramEntity: ...
+class AsyncInstruments(_Resource, AsyncShell):
+    """``AsyncCashfree``'s ``instruments``: the same calls as ``Instruments``, as coroutines."""
+
+    __slots__ = ()
+    _data_only = True
+
+    @property
+    def with_response(self) -> AsyncInstrumentsWithResponse:
+        return AsyncInstrumentsWithResponse(self._client)

@@ -11,6 +11,7 @@ from typing_extensions import assert_type
 from cashfree_pg import (
     ApiException,
     ApiResponse,
+    AsyncCashfree,
     AttemptEvent,
     Cashfree,
     CryptogramEntity,
@@ -18,6 +19,7 @@ from cashfree_pg import (
     RateLimit,
 )
 from cashfree_pg.api.token_vault_api import TokenVaultApi
+from cashfree_pg.api_client import AsyncCashfree as OfficialPathAsync, Cashfree as OfficialPathCashfree
 from cashfree_pg.models.card_token_details import CardTokenDetails
 from cashfree_pg.testing import MockCashfree, MockInstrument
 from cashfree_pg.webhooks import AnyWebhookEvent, PGWebhookEvent, construct_event
@@ -47,7 +49,31 @@ def resource(cf: Cashfree) -> None:
     assert_type(cf.instruments.delete("c", "i", idempotency_key="k"), InstrumentEntity)
     assert_type(cf.instruments.cryptogram("c", "i"), CryptogramEntity)
     assert_type(cf.instruments.with_response.list("c"), ApiResponse[List[InstrumentEntity]])
+    assert_type(cf.instruments.with_response.cryptogram("c", "i"), ApiResponse[CryptogramEntity])
     assert_type(cf.with_options(max_retries=0, call_timeout=5), Cashfree)
+
+
+async def async_client(acf: AsyncCashfree) -> None:
+    # The same declarations as the sync client's, read as coroutines.
+    listed = await acf.PGCustomerFetchInstruments("2022-09-01", "c", "card")
+    assert_type(listed, ApiResponse[List[InstrumentEntity]])
+    assert_type((await acf.PGCustomerFetchInstrument(customer_id="c", instrument_id="i")).data, InstrumentEntity)
+    assert_type((await acf.PGCustomerDeleteInstrument(None, "c", "i")).data, InstrumentEntity)
+    assert_type((await acf.PGCustomerInstrumentsFetchCryptogram("2022-09-01", "c", "i")).data, CryptogramEntity)
+    assert_type(await acf.instruments.list("c", instrument_type="card"), List[InstrumentEntity])
+    assert_type(await acf.instruments.retrieve("c", "i"), InstrumentEntity)
+    assert_type(await acf.instruments.delete("c", "i", idempotency_key="k"), InstrumentEntity)
+    assert_type(await acf.instruments.cryptogram("c", "i"), CryptogramEntity)
+    assert_type(await acf.instruments.with_response.retrieve("c", "i"), ApiResponse[InstrumentEntity])
+    assert_type(acf.with_options(max_retries=0), AsyncCashfree)
+    async with AsyncCashfree(XClientId="id", XClientSecret="secret") as scoped:
+        assert_type(scoped, AsyncCashfree)
+    await acf.close()
+
+
+def official_paths(cf: OfficialPathCashfree, acf: OfficialPathAsync) -> None:
+    assert_type(cf, Cashfree)
+    assert_type(acf, AsyncCashfree)
 
 
 def hooks(event: AttemptEvent) -> None:

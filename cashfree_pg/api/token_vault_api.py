@@ -6,8 +6,9 @@ and the ``Cashfree`` facade both inherit them and differ only in ``_invoke``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Sequence
 
+from cashfree_pg._declare import SyncShell, declared
 from cashfree_pg.operation import Operation
 
 if TYPE_CHECKING:
@@ -54,21 +55,16 @@ OPERATIONS = (FETCH_INSTRUMENTS, FETCH_INSTRUMENT, DELETE_INSTRUMENT, FETCH_CRYP
 
 
 class TokenVaultMethods:
-    """The four saved-instrument operations, with the official SDK's signatures."""
+    """The four saved-instrument operations, with the official SDK's signatures, declared once
+    for every client (``_declare``): each hands its operation and arguments to ``_invoke``."""
 
-    def _invoke(
-        self,
-        op: Operation,
-        x_api_version: Optional[str],
-        args: Sequence[object],
-        x_request_id: Optional[str],
-        x_idempotency_key: Optional[str],
-        options: Dict[str, Any],
-    ) -> Any:
-        raise NotImplementedError
+    # (operation, x_api_version, arguments, x_request_id, x_idempotency_key, options) -> result
+    _invoke: Callable[[Operation, Optional[str], Sequence[object], Optional[str], Optional[str], Dict[str, Any]], Any]
 
+    @declared
     def PGCustomerFetchInstruments(
         self,
+        /,
         x_api_version: Optional[str] = None,
         customer_id: Optional[str] = None,
         instrument_type: Optional[str] = None,
@@ -81,8 +77,10 @@ class TokenVaultMethods:
             FETCH_INSTRUMENTS, x_api_version, (customer_id, instrument_type), x_request_id, x_idempotency_key, kwargs
         )
 
+    @declared
     def PGCustomerFetchInstrument(
         self,
+        /,
         x_api_version: Optional[str] = None,
         customer_id: Optional[str] = None,
         instrument_id: Optional[str] = None,
@@ -95,8 +93,10 @@ class TokenVaultMethods:
             FETCH_INSTRUMENT, x_api_version, (customer_id, instrument_id), x_request_id, x_idempotency_key, kwargs
         )
 
+    @declared
     def PGCustomerDeleteInstrument(
         self,
+        /,
         x_api_version: Optional[str] = None,
         customer_id: Optional[str] = None,
         instrument_id: Optional[str] = None,
@@ -110,8 +110,10 @@ class TokenVaultMethods:
             DELETE_INSTRUMENT, x_api_version, (customer_id, instrument_id), x_request_id, x_idempotency_key, kwargs
         )
 
+    @declared
     def PGCustomerInstrumentsFetchCryptogram(
         self,
+        /,
         x_api_version: Optional[str] = None,
         customer_id: Optional[str] = None,
         instrument_id: Optional[str] = None,
@@ -125,7 +127,7 @@ class TokenVaultMethods:
         )
 
 
-class TokenVaultApi(TokenVaultMethods):
+class TokenVaultApi(TokenVaultMethods, SyncShell):
     """The official generated class: ``TokenVaultApi(api_client).PGCustomerFetchInstruments(...)``.
 
     ``TokenVaultApi()`` with no client uses the one ``Cashfree()`` would build (class
@@ -143,13 +145,5 @@ class TokenVaultApi(TokenVaultMethods):
             self._api_client = default_client()
         return self._api_client
 
-    def _invoke(
-        self,
-        op: Operation,
-        x_api_version: Optional[str],
-        args: Sequence[object],
-        x_request_id: Optional[str],
-        x_idempotency_key: Optional[str],
-        options: Dict[str, Any],
-    ) -> Any:
-        return self.api_client.call(op, x_api_version, args, x_request_id, x_idempotency_key, options)
+    def _invoke(self, *request: Any) -> Any:
+        return self.api_client.call(*request)
