@@ -46,22 +46,23 @@ def _tls_context(configuration: Configuration) -> Union[ssl.SSLContext, bool]:
 
 
 class AsyncTransport:
-    """One httpx pool per client."""
+    """One httpx connection pool per client, used at the transport level: httpx's client would
+    add only what this SDK must not do or does not need per call (cookies, redirects, auth
+    flows, its default headers)."""
 
     def __init__(self, configuration: Configuration) -> None:
         self.configuration = configuration
         size = configuration.pool_maxsize
-        self._client = httpx.AsyncClient(
+        self._pool = httpx.AsyncHTTPTransport(
             verify=_tls_context(configuration),
             proxy=configuration.proxy,
             limits=httpx.Limits(max_connections=size, max_keepalive_connections=size),
-            follow_redirects=False,
             trust_env=False,
         )
         self._base = configuration.host
 
     async def aclose(self) -> None:
-        await self._client.aclose()
+        await self._pool.aclose()
 
     async def run(self, call: Call) -> Any:
         """Drive ``call`` to its result: every attempt, wait and hook it asks for."""
@@ -86,16 +87,16 @@ class AsyncTransport:
         if left <= 0:
             return Fault("timeout", f"call_timeout ({call.settings.call_timeout:g}s) expired")
         limits = call.settings.timeouts
-        timeout = httpx.Timeout(connect=min(limits.connect, left), read=min(limits.read, left), write=left, pool=left)
+        timeout = {"connect": min(limits.connect, left), "read": min(limits.read, left), "write": left, "pool": left}
         headers = SecretHeaders(call.headers)
         headers["accept-encoding"] = "identity"
         fault: Optional[Fault] = None
         try:
             with anyio.fail_after(left):
-                request = self._client.build_request(
-                    call.method, self._base + call.target, headers=headers, timeout=timeout
+                request = httpx.Request(
+                    call.method, self._base + call.target, headers=headers, extensions={"timeout": timeout}
                 )
-                response = await self._client.send(request, stream=True)
+                response = await self._pool.handle_async_request(request)
                 try:
                     fault = screen_head(response.status_code, response.headers, call.request_id)
                     if fault is None:

@@ -521,6 +521,20 @@ def test_a_silent_server_is_a_timeout(drive: Driver, server: ScriptedServer) -> 
     assert took < 0.9
 
 
+# -- proxy --------------------------------------------------------------------------------------
+
+
+def test_a_proxy_gets_the_absolute_url_and_its_credentials(drive: Driver, hostile: HostileServer) -> None:
+    hostile.responder = lambda r: [answer(r)]
+    proxy = f"http://proxy-user:pr0xy-pass@127.0.0.1:{hostile.port}"
+    cf = drive.client("http://api.example.test/pg", proxy=proxy)
+    own_data(drive(fetch(cf, "c1", "i1")), "c1", "i1")
+    seen = hostile.requests[0]
+    assert seen.target == "http://api.example.test/pg/customers/c1/instruments/i1"
+    assert seen.headers.get("proxy-authorization") == "Basic cHJveHktdXNlcjpwcjB4eS1wYXNz"  # proxy-user:pr0xy-pass
+    assert "pr0xy-pass" not in repr(cf) and "pr0xy-pass" not in repr(cf.configuration)
+
+
 # -- TLS ----------------------------------------------------------------------------------------
 
 
