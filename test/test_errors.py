@@ -24,9 +24,11 @@ from cashfree_pg import (
 from cashfree_pg.models.api_error import ApiError
 from cashfree_pg.models.api_error404 import ApiError404
 from cashfree_pg.models.api_error409 import ApiError409
+from cashfree_pg.models.api_error502 import ApiError502
 from cashfree_pg.models.authentication_error import AuthenticationError
 from cashfree_pg.models.bad_request_error import BadRequestError
 from cashfree_pg.models.idempotency_error import IdempotencyError
+from cashfree_pg.models.rate_limit_error import RateLimitError
 from test.conftest import make_client
 from test.scripted_server import SEED_CRYPTOGRAM, Reply, ScriptedServer
 
@@ -65,23 +67,29 @@ def test_error_status_becomes_typed_exception(
 
 
 @pytest.mark.parametrize(
-    ("status", "exc_type"),
+    ("status", "exc_type", "model", "error_type"),
     [
-        (429, RateLimitException),
-        (500, ServiceException),
-        (502, ServiceException),
-        (503, ServiceException),
-        (504, ServiceException),
+        (429, RateLimitException, RateLimitError, "rate_limit_error"),
+        (500, ServiceException, ApiError, "api_error"),
+        (502, ServiceException, ApiError502, "api_error"),
+        (503, ServiceException, ApiError, "api_error"),
+        (504, ServiceException, ApiError, "api_error"),
     ],
 )
 def test_retryable_statuses_raise_after_retries(
-    server: ScriptedServer, status: int, exc_type: Type[ApiException]
+    server: ScriptedServer, status: int, exc_type: Type[ApiException], model: Type[ApiError], error_type: str
 ) -> None:
-    server.default = Reply(status, {"message": "busy", "code": "c", "type": "api_error"})
+    server.default = Reply(status, {"message": "busy now", "code": f"code_{status}", "type": error_type})
     with pytest.raises(exc_type) as info:
         make_client(server).PGCustomerFetchInstrument("2022-09-01", "c1", "i1")
-    assert info.value.attempts == 3 and len(server.requests) == 3
-    assert "Attempts: 3" in str(info.value)
+    e = info.value
+    assert e.attempts == 3 and len(server.requests) == 3
+    assert "Attempts: 3" in str(e)
+    # The body is read as the document's error model for that status (RateLimitError for 429,
+    # ApiError502 for 502), and its fields reach the exception.
+    assert type(e.data) is model, type(e.data)
+    assert (e.data.code, e.data.message, e.data.type) == (f"code_{status}", "busy now", error_type)
+    assert (e.status, e.code, e.message, e.type) == (status, f"code_{status}", "busy now", error_type)
 
 
 def test_html_error_page_from_a_proxy(server: ScriptedServer) -> None:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from typing import Any, Callable, Iterator
 
 import pytest
 
-from cashfree_pg import ApiResponse, ApiTypeError, ApiValueError, Cashfree
+from cashfree_pg import ApiResponse, ApiTimeoutError, ApiTypeError, ApiValueError, Cashfree
 from cashfree_pg.models.cryptogram_entity import CryptogramEntity
 from cashfree_pg.models.instrument_entity import InstrumentEntity
 from cashfree_pg.testing import MockCashfree
@@ -177,12 +178,25 @@ def test_only_the_four_documented_credential_sets_are_accepted(creds: dict) -> N
         Cashfree(**creds)
 
 
-def test_extra_headers_and_per_call_timeout(server: ScriptedServer) -> None:
+def test_extra_headers_are_sent(server: ScriptedServer) -> None:
     server.default = Reply(200, SEED_INSTRUMENT)
-    make_client(server).PGCustomerFetchInstrument(
-        customer_id=CID, instrument_id=IID, _headers={"X-Trace": "t-1"}, _request_timeout=(1, 2)
-    )
+    make_client(server).PGCustomerFetchInstrument(customer_id=CID, instrument_id=IID, _headers={"X-Trace": "t-1"})
     assert server.last.headers["x-trace"] == "t-1"
+
+
+@pytest.mark.parametrize("per_call", [0.2, (5, 0.2)], ids=["total", "connect-read"])
+def test_a_per_call_timeout_beats_the_clients(server: ScriptedServer, per_call: Any) -> None:
+    # The answer takes 3 s: the client's own 10 s read timeout would wait for it, the call's
+    # 0.2 s read timeout does not.
+    server.default = Reply(200, SEED_INSTRUMENT, action="stall", delay=3.0)
+    client = make_client(server, timeout=10, max_retries=0)
+    started = time.monotonic()
+    with pytest.raises(ApiTimeoutError):
+        client.PGCustomerFetchInstrument(customer_id=CID, instrument_id=IID, _request_timeout=per_call)
+    assert time.monotonic() - started < 2.0
+    server.default = Reply(200, SEED_INSTRUMENT, action="stall", delay=0.3)
+    data = client.PGCustomerFetchInstrument(customer_id=CID, instrument_id=IID, _request_timeout=(5, 3)).data
+    assert data.instrument_id == IID  # a per-call timeout longer than the wait lets the answer in
 
 
 @pytest.mark.parametrize("value", ["a/b", "../x", "..", "a?b=c", "a#b", "é x"])
