@@ -41,8 +41,12 @@ def test_query_parameters_round_trip(customer_id: str, instrument_type: str) -> 
 
 
 card_numbers = st.text(alphabet="0123456789", min_size=13, max_size=19)
-# Cryptograms are base64, like the service's (28 characters in the seed).
-cryptograms = st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=", min_size=16)
+# Cryptograms are base64, like the service's (28 characters in the seed): "=" only as padding.
+cryptograms = st.builds(
+    str.__add__,
+    st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", min_size=16),
+    st.sampled_from(["", "=", "=="]),
+)
 # Text around card data: anything but digits (a digit next to a card number makes it another number).
 noise = st.text(alphabet=st.characters(blacklist_categories=("Nd", "Cs")), max_size=30)
 
@@ -85,10 +89,28 @@ def test_a_named_cryptogram_shows_nothing_of_itself(cryptogram: str, separator: 
     assert all(cryptogram[i : i + 4] not in shown for i in range(len(cryptogram) - 3))
 
 
-@given(st.text(max_size=200))
-def test_redaction_is_idempotent_and_text_without_digits_or_names_is_unchanged(text: str) -> None:
+# Messages made of plain text, card numbers as written, and the names redaction looks for.
+messages = st.lists(
+    st.one_of(
+        st.text(max_size=20),
+        written_card_numbers(),
+        cryptograms,
+        st.sampled_from(["cryptogram=", '"card_number": "', "secret: ", "key=", " ", '"']),
+    ),
+    max_size=8,
+).map("".join)
+
+
+@given(messages)
+def test_redacting_again_reveals_nothing_and_text_without_digits_or_names_is_unchanged(text: str) -> None:
+    # Text is sometimes redacted twice (an exception's text, then a log line). A second pass may
+    # mask more (digits left beside a masked number can look like a number again) but never shows
+    # anything the first hid: what it keeps is a subsequence of the first pass's output.
     once = redact_text(text)
-    assert redact_text(once) == once
+    twice = redact_text(once)
+    it = iter(once)
+    assert all(c in it for c in twice.replace("*", ""))
+    assert len(once.replace("*", "")) <= len(text)
     if (
         not any(c.isdigit() for c in text)
         and "@" not in text
@@ -145,9 +167,15 @@ def test_a_retry_never_outlasts_the_call_nor_exceeds_the_budget(
 ) -> None:
     policy = RetryPolicy(max_retries=retries, backoff_initial=0.5, backoff_max=8, retry_after_max=60)
     wait = policy.next_delay(attempt, retry_after, remaining=remaining)
-    if attempt > retries or (retry_after is not None and retry_after > 60):
-        assert wait is None
-    if wait is not None:
-        assert 0 <= wait < remaining
-        assert wait == retry_after if retry_after is not None else wait <= 8
     assert policy.next_delay(attempt, retry_after, retryable=False, remaining=remaining) is None
+    if attempt > retries:
+        assert wait is None
+    elif retry_after is not None:  # the service's wait, if we accept it and it ends before the deadline
+        assert wait == (retry_after if retry_after <= 60 and retry_after < remaining else None)
+    else:  # the backoff (jitter 0.25), unless it would not end before the deadline
+        base = min(8.0, 0.5 * 2 ** (attempt - 1))
+        low, high = base * 0.75, min(8.0, base * 1.25)
+        if wait is None:
+            assert remaining <= high
+        else:
+            assert low <= wait <= high and wait < remaining

@@ -17,9 +17,12 @@ from cashfree_pg.models.instrument_entity import InstrumentEntity
 from cashfree_pg.operation import Operation, load_model
 from test.scripted_server import SEED_INSTRUMENT, Reply, ScriptedServer
 
-#: An endpoint whose path parameter is not the first parameter and that has two query values,
-#: so that where each value goes depends on its name, not on its position.
-PARTS = Operation("ListParts", "GET", "/things/{thing_id}/parts", ("kind", "thing_id", "size"), "x:Y", many=True)
+
+def parts() -> Operation:
+    """An endpoint whose path parameter is not the first parameter and that has two query values,
+    so that where each value goes depends on its name, not on its position. (Built inside each
+    test: an operation built at import time is built before any test runs.)"""
+    return Operation("ListParts", "GET", "/things/{thing_id}/parts", ("kind", "thing_id", "size"), "x:Y", many=True)
 
 
 def _client(server: ScriptedServer) -> Cashfree:
@@ -53,7 +56,7 @@ def test_dot_segments_are_escaped_so_no_server_reads_them_as_a_step(
 
 
 def test_values_go_where_their_names_are_whatever_their_order() -> None:
-    assert PARTS.build_path(("bolt", "t/1", "M6")) == "/things/t%2F1/parts?kind=bolt&size=M6"
+    assert parts().build_path(("bolt", "t/1", "M6")) == "/things/t%2F1/parts?kind=bolt&size=M6"
     assert FETCH_CRYPTOGRAM.build_path(("c 1", "i?2")) == "/customers/c%201/instruments/i%3F2/cryptogram"
     assert FETCH_INSTRUMENTS.build_path(("c", "card&x=1")) == "/customers/c/instruments?instrument_type=card%26x%3D1"
 
@@ -99,9 +102,55 @@ def test_every_bad_argument_is_refused_before_sending_with_its_name(
 
 def test_a_query_value_is_checked_like_a_path_value() -> None:
     with pytest.raises(ApiValueError, match=r"^size is required$"):
-        PARTS.build_path(("bolt", "t", None))
+        parts().build_path(("bolt", "t", None))
     with pytest.raises(ApiTypeError, match=r"^kind must be a string"):
-        PARTS.build_path((3, "t", "M6"))
+        parts().build_path((3, "t", "M6"))
+
+
+# -- an operation is its description --------------------------------------------------------------
+
+
+def test_an_operation_built_from_its_description_alone_builds_and_decodes_the_same() -> None:
+    expected = {
+        "PGCustomerFetchInstruments": "/customers/c%2F1/instruments?instrument_type=i%202",
+        "PGCustomerFetchInstrument": "/customers/c%2F1/instruments/i%202",
+        "PGCustomerDeleteInstrument": "/customers/c%2F1/instruments/i%202",
+        "PGCustomerInstrumentsFetchCryptogram": "/customers/c%2F1/instruments/i%202/cryptogram",
+    }
+    for op in OPERATIONS:
+        fresh = Operation(op.name, op.method, op.path, op.params, op.response, op.many, op.idempotent_key)
+        described = (fresh.name, fresh.method, fresh.path, fresh.params, fresh.response, fresh.many)
+        assert described == (op.name, op.method, op.path, op.params, op.response, op.many)
+        assert fresh.build_path(("c/1", "i 2")) == op.build_path(("c/1", "i 2")) == expected[op.name]
+        assert repr(fresh) == repr(op) and fresh.response_type_name == op.response_type_name
+        assert fresh.idempotent_key is op.idempotent_key is (op.method == "DELETE")  # a retried delete acts once
+
+
+def test_an_operation_returns_one_model_and_carries_no_key_unless_told() -> None:
+    plain = Operation("Get", "GET", "/things/{thing_id}", ("thing_id",), "instrument_entity:InstrumentEntity")
+    assert plain.many is False and plain.idempotent_key is False
+    got = plain.decode(b'{"instrument_id": "i-1"}')
+    assert isinstance(got, InstrumentEntity) and got.instrument_id == "i-1"
+    assert plain.build_path(("t",)) == "/things/t" and plain.response_type_name == "InstrumentEntity"
+
+
+def test_only_a_delete_sends_an_idempotency_key_of_its_own(server: ScriptedServer) -> None:
+    server.default = Reply(200, SEED_INSTRUMENT)
+    client = _client(server)
+    client.instruments.retrieve("c", "i")
+    assert "x-idempotency-key" not in server.last.headers
+    client.instruments.delete("c", "i")
+    assert len(server.last.headers["x-idempotency-key"]) == 36
+
+
+def test_a_list_is_decoded_without_the_shared_string_cache() -> None:
+    # pydantic-core's string cache has a lock; a child forked while a thread held it would hang on
+    # its first decode. Without the cache, equal names in two entries stay two string objects.
+    fresh = Operation("L", "GET", "/l", (), "instrument_entity:InstrumentEntity", many=True)
+    first, second = fresh.decode(b'[{"instrument_id": "a", "zz_extra": 1}, {"instrument_id": "b", "zz_extra": 2}]')
+    assert [e.instrument_id for e in (first, second)] == ["a", "b"]
+    (name_1,), (name_2,) = first.model_extra or {}, second.model_extra or {}
+    assert name_1 == name_2 == "zz_extra" and name_1 is not name_2
 
 
 # -- what each endpoint decodes into ------------------------------------------------------------
