@@ -6,12 +6,17 @@ small pure parts (ids, hook and option checks, the answer screen). The step-by-s
 from __future__ import annotations
 
 import logging
+import os
 import re
+import subprocess
+import sys
 import uuid
+from pathlib import Path
 from typing import Any, Iterator, List
 
 import pytest
 
+import cashfree_pg
 from cashfree_pg import (
     ApiConnectionError,
     ApiResponse,
@@ -70,12 +75,14 @@ def test_a_generated_request_id_is_a_random_version_4_uuid() -> None:
         assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", text)
         parsed = uuid.UUID(text)
         assert parsed.version == 4 and parsed.variant == uuid.RFC_4122 and str(parsed) == text
-    # Every one of the 122 random bits varies (the version and variant bits alone are fixed).
+    # Each of the 122 random bits varies, and none is a copy of another: the history of each
+    # bit over the 200 ids (a 200-bit column) is different for every bit.
     values = [uuid.UUID(t).int for t in ids]
-    varying = 0
-    for v in values:
-        varying |= v ^ values[0]
-    assert bin(varying).count("1") == 122
+    columns = [sum(((v >> bit) & 1) << row for row, v in enumerate(values)) for bit in range(128)]
+    fixed = {bit for bit, column in enumerate(columns) if column in (0, (1 << 200) - 1)}
+    assert len(fixed) == 6  # the version (4 bits) and the variant (2 bits)
+    random_columns = [column for bit, column in enumerate(columns) if bit not in fixed]
+    assert len(set(random_columns)) == 122
 
 
 def test_every_request_carries_json_accept_the_user_agent_credentials_version_and_a_fresh_id(
@@ -102,6 +109,17 @@ def test_headers_held_by_a_call_never_show_a_credential() -> None:
         assert SECRET not in shown and "****" in shown and "app" in shown
 
 
+def test_a_header_given_in_headers_replaces_the_sdks_own_whatever_its_case() -> None:
+    base = base_headers(Configuration(client_id="app", client_secret=SECRET))
+    run_with = CallSettings("2022-09-01", to_timeouts(None), FAST, 7.0, 100, NO_HOOKS)
+    options = {"_headers": {"Accept": "application/problem+json", "USER-AGENT": "shop/2.0"}}
+    call = prepare(FETCH_INSTRUMENT, ("c", "i"), base, run_with, RateGate(), None, None, None, options)
+    # The shell sends exactly these: one Accept and one User-Agent, the caller's.
+    assert [k for k in call.headers if k.lower() == "accept"] == ["accept"]
+    assert [k for k in call.headers if k.lower() == "user-agent"] == ["user-agent"]
+    assert (call.headers["accept"], call.headers["user-agent"]) == ("application/problem+json", "shop/2.0")
+
+
 def test_a_delete_gets_an_idempotency_key_of_its_own_and_keeps_the_callers(server: ScriptedServer) -> None:
     server.default = Reply(200, SEED_INSTRUMENT)
     cf = client(server)
@@ -126,6 +144,18 @@ def test_a_per_call_api_version_is_checked_and_sent(server: ScriptedServer) -> N
     assert len(server.requests) == 1
 
 
+@pytest.mark.parametrize(("value", "problem"), [("", "must not be empty"), ("a\nb", "contains a control character")])
+def test_a_bad_request_id_or_idempotency_key_is_refused_by_its_parameters_name(
+    server: ScriptedServer, value: str, problem: str
+) -> None:
+    cf = client(server)
+    with pytest.raises(ApiValueError, match=f"^x_request_id {problem}"):
+        cf.PGCustomerFetchInstrument("2022-09-01", "cust", "card", value)
+    with pytest.raises(ApiValueError, match=f"^x_idempotency_key {problem}"):
+        cf.PGCustomerDeleteInstrument("2022-09-01", "cust", "card", None, value)
+    assert server.requests == []
+
+
 # -- per-call options ---------------------------------------------------------------------------
 
 
@@ -143,12 +173,12 @@ def test_legacy_keywords_shape_the_result(server: ScriptedServer) -> None:
 @pytest.mark.parametrize(
     ("option", "words"),
     [
-        ({"async_req": True}, "AsyncCashfree"),
-        ({"_request_auth": {}}, "one client per credential set"),
-        ({"_content_type": "application/json"}, "send no request body"),
-        ({"_host_index": 1}, "XEnvironment or base_url"),
-        ({"timeout_seconds": 3}, "unexpected keyword argument 'timeout_seconds'"),
-        ({"_headers": [("x-note", "v")]}, "_headers must be a mapping"),
+        ({"async_req": True}, "async_req is not supported: use AsyncCashfree"),
+        ({"_request_auth": {}}, "_request_auth is not supported by this SDK: build a Cashfree"),
+        ({"_content_type": "application/json"}, "_content_type is not supported by this SDK: these operations send"),
+        ({"_host_index": 1}, "_host_index is not supported by this SDK: choose the host with XEnvironment"),
+        ({"timeout_seconds": 3}, "got an unexpected keyword argument 'timeout_seconds'"),
+        ({"_headers": [("x-note", "v")]}, "_headers must be a mapping of header names to values, got list"),
     ],
 )
 def test_a_keyword_this_sdk_cannot_honour_is_refused_with_what_to_do_before_sending(
@@ -156,7 +186,8 @@ def test_a_keyword_this_sdk_cannot_honour_is_refused_with_what_to_do_before_send
 ) -> None:
     with pytest.raises(ApiTypeError) as info:
         fetch(client(server), **option)
-    assert words in str(info.value) and server.requests == []
+    assert str(info.value).startswith(words)  # what was refused, then why or what to do instead
+    assert server.requests == []
 
 
 def test_per_call_settings_change_only_that_call(server: ScriptedServer) -> None:
@@ -229,7 +260,8 @@ def test_changed_settings_change_only_what_is_given_and_check_it() -> None:
     assert deadline == start.replace(call_timeout=4.0)
     assert (deadline.max_response_bytes, deadline.hooks) == (1234, hooks)
     for bad in ({"x_api_version": "v2"}, {"timeout": -1}, {"max_retries": 101}, {"call_timeout": float("inf")}):
-        with pytest.raises(ApiValueError):
+        setting = next(iter(bad))
+        with pytest.raises(ApiValueError, match=f"^{setting} must "):  # the error names the setting
             start.changed(**bad)
 
 
@@ -250,7 +282,7 @@ def test_event_hooks_must_be_lists_of_callables_for_known_events() -> None:
     assert (made.request, made.response, made.retry) == ((len,), (), (print,)) and made
     for only in ("request", "response", "retry"):
         assert Hooks(**{only: [print]})
-    with pytest.raises(ApiTypeError, match="must be a dict"):
+    with pytest.raises(ApiTypeError, match=r"^event_hooks must be a dict of event name to a list of callables$"):
         Hooks.from_mapping([("request", [print])])  # type: ignore[arg-type]
     with pytest.raises(ApiValueError, match="unknown event 'sent'; events are request, response, retry"):
         Hooks.from_mapping({"sent": [print], "zz": [print], "request": [print]})
@@ -279,14 +311,14 @@ def test_a_hook_that_raises_never_breaks_the_call_and_is_logged_once_per_error_t
     server: ScriptedServer, caplog: pytest.LogCaptureFixture
 ) -> None:
     server.default = Reply(200, SEED_INSTRUMENT)
-    raised: List[type] = [RuntimeError, RuntimeError, KeyError, KeyError]
+    raised: List[type] = [RuntimeError, RuntimeError, KeyError, KeyError]  # one per call
 
     def flaky_hook(event: Any) -> None:
         raise raised.pop(0)(f"hook saw {SECRET}")
 
     class CountingHook:
         def __call__(self, event: Any) -> None:
-            raise ValueError(SECRET)
+            raise RuntimeError(SECRET)
 
     counting = CountingHook()
     _KEEP_ALIVE.extend([flaky_hook, counting])
@@ -295,8 +327,9 @@ def test_a_hook_that_raises_never_breaks_the_call_and_is_logged_once_per_error_t
         for _ in range(4):
             assert fetch(cf).status_code == 200
     lines = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
-    assert len(lines) == 3  # RuntimeError and KeyError of one hook, ValueError of the other: once each
-    assert "flaky_hook raised RuntimeError" in lines[0] and "CountingHook raised ValueError" in lines[1]
+    # Once per hook and error type: RuntimeError and KeyError of one hook, RuntimeError of the other.
+    assert len(lines) == 3
+    assert "flaky_hook raised RuntimeError" in lines[0] and "CountingHook raised RuntimeError" in lines[1]
     assert "flaky_hook raised KeyError" in lines[2]
     assert all("the call goes on" in line and SECRET not in line for line in lines)
 
@@ -310,8 +343,9 @@ def test_an_answer_carrying_another_calls_request_id_is_never_returned(server: S
     response = fetch(client(server), x_request_id="rid-mine")
     assert response.data.customer_id == SEED_INSTRUMENT["customer_id"] and response.attempts == 2
     server.default = stray
-    with pytest.raises(ApiConnectionError, match="another request's x-request-id") as info:
+    with pytest.raises(ApiConnectionError) as info:
         fetch(client(server), x_request_id="rid-mine")
+    assert str(info.value).startswith("the answer carries another request's x-request-id; it was discarded")
     assert info.value.attempts == 3 and "someone-else" not in str(info.value)
 
 
@@ -328,7 +362,7 @@ def test_a_content_encoding_the_sdk_did_not_ask_for_is_refused(server: ScriptedS
     server.default = Reply(200, SEED_INSTRUMENT, {"Content-Encoding": "gzip"})
     with pytest.raises(ApiConnectionError, match=re.escape("compressed ('gzip')")):
         fetch(client(server, max_retries=0))
-    for accepted in ("identity", " Identity ", "", "IDENTITY"):
+    for accepted in ("identity", " Identity ", "", "  ", "IDENTITY"):
         assert screen_head(200, {"content-encoding": accepted}, "r") is None, accepted
     long_name = "x" * 25
     refused = screen_head(200, {"content-encoding": f" {long_name} "}, "r")
@@ -350,4 +384,60 @@ def test_a_body_one_byte_over_max_response_bytes_is_refused_and_one_at_the_limit
     error = info.value
     assert error.status == 200 and error.attempts == 1 and len(server.requests) == 2  # never retried
     assert f"larger than max_response_bytes ({len(body) - 1} bytes)" in str(error)
-    assert error.headers is not None and error.request_id
+    assert error.headers is not None and error.request_id and error.reason == "OK"
+
+
+# -- logging -------------------------------------------------------------------------------------
+
+
+def test_each_attempt_logs_its_outcome_and_each_retry_what_failed_and_the_wait(
+    server: ScriptedServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    server.reply(Reply(action="drop"), Reply(502, {"message": "down"}), Reply(200, SEED_INSTRUMENT))
+    with caplog.at_level(logging.DEBUG, logger="cashfree_pg"):
+        fetch(client(server), x_request_id="rid-log")
+    debug = [r.getMessage() for r in caplog.records if r.levelno == logging.DEBUG]
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    path = "GET /customers/{customer_id}/instruments/{instrument_id}"
+    assert [line.split(" -> ")[1].split(" in ")[0] for line in debug] == ["ApiConnectionError", "502", "200"]
+    assert len(warnings) == 2
+    assert re.fullmatch(
+        re.escape(f"cashfree_pg: {path} attempt 1 failed (ApiConnectionError); retrying in ")
+        + r"0\.00s \[request_id=rid-log\]",
+        warnings[0],
+    )
+    assert warnings[1].startswith(f"cashfree_pg: {path} attempt 2 failed (HTTP 502); retrying in 0.00s")
+
+
+# -- fork safety -----------------------------------------------------------------------------------
+
+LOADED_SCRIPT = """
+import sys
+from cashfree_pg import Cashfree
+print(" ".join(sorted(sys.modules)))
+"""
+
+
+def test_loading_the_client_loads_every_model_and_codec_a_call_can_need() -> None:
+    # A call must never import: an import holds a lock that a process forked at that moment
+    # would find held for ever. The child runs the same copy of the package as this test.
+    from cashfree_pg import _core
+    from cashfree_pg.api.token_vault_api import OPERATIONS
+    from cashfree_pg.exceptions import error_kind
+
+    _core.warm(OPERATIONS)  # warming again is harmless (and shows this test uses warm)
+    package_root = Path(cashfree_pg.__file__).resolve().parent.parent
+    run = subprocess.run(
+        [sys.executable, "-c", LOADED_SCRIPT],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=package_root,
+        env=dict(os.environ, PYTHONPATH=str(package_root)),
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    loaded = set(run.stdout.split())
+    needed = {"encodings.idna"}
+    needed |= {"cashfree_pg.models." + error_kind(status)[1].split(":")[0] for status in range(400, 600)}
+    needed |= {"cashfree_pg.models." + op.response.split(":")[0] for op in OPERATIONS}
+    assert needed - loaded == set()

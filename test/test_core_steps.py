@@ -8,6 +8,7 @@ shells, real sockets) is in test_core.py.
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
@@ -84,9 +85,10 @@ def answer(status: int, body: Union[bytes, Dict[str, Any]] = b"", **headers: str
 Played = List[Union[str, float, Emit]]
 
 
-def play(call: Call, replies: Sequence[Union[RawAnswer, Fault]]) -> Tuple[Any, Played]:
-    """Drive ``call`` like a shell that never sleeps: the result (or the exception raised) and
-    the steps taken ("attempt", a wait in seconds, or an Emit)."""
+def play(call: Call, replies: Sequence[Union[RawAnswer, Fault]], pause: float = 0.0) -> Tuple[Any, Played]:
+    """Drive ``call`` like a shell that never sleeps between attempts: the result (or the
+    exception raised) and the steps taken ("attempt", a wait in seconds, or an Emit). Each
+    answer arrives ``pause`` seconds after its attempt began."""
     pending = list(replies)
     played: Played = []
     steps = call.steps()
@@ -95,9 +97,13 @@ def play(call: Call, replies: Sequence[Union[RawAnswer, Fault]]) -> Tuple[Any, P
         while True:
             if step is call:
                 played.append("attempt")
+                if pause:
+                    time.sleep(pause)
                 step = steps.send(pending.pop(0))
             elif isinstance(step, Emit):
                 played.append(step)
+                for hook in step.hooks:
+                    hook(step.record)
                 step = steps.send(None)
             else:
                 played.append(step)
@@ -139,7 +145,9 @@ def test_return_http_data_only_gives_the_model_and_preload_content_false_the_und
     # Not JSON at all: a raw answer is handed back as it came, never decoded.
     raw, _ = play(new_call(options={"_preload_content": False}), [answer(200, b"<not json>", x_request_id="srv-9")])
     assert isinstance(raw, ApiResponse) and raw.data is None and raw.raw_bytes == b"<not json>"
-    assert raw.status_code == 200 and raw.request_id == "srv-9"
+    assert raw.status_code == 200 and raw.request_id == "srv-9" and raw.headers["x-request-id"] == "srv-9"
+    raw, _ = play(new_call(request_id="sent-2", options={"_preload_content": False}), [answer(200, b"{}")])
+    assert raw.request_id == "sent-2" and raw.headers["content-type"] == "application/json"
     # _preload_content=False wins over _return_http_data_only, as in the official SDK.
     both = new_call(options={"_preload_content": False, "_return_http_data_only": True})
     raw, _ = play(both, [answer(200, b"[]")])
@@ -157,6 +165,26 @@ def test_a_success_body_that_does_not_decode_raises_with_what_the_answer_said() 
     assert error.message is not None and "does not fit InstrumentEntity" in error.message
 
 
+def test_a_redirect_or_other_3xx_is_never_taken_for_a_success() -> None:
+    for status in (300, 301, 304):
+        error, played = play(new_call(), [answer(status, SEED_INSTRUMENT)])
+        assert isinstance(error, ApiException) and error.status == status and played == ["attempt"]
+
+
+def test_a_body_that_is_not_utf_8_is_shown_with_replacement_characters_never_a_raw_error() -> None:
+    error, _ = play(new_call(run_with=settings(RetryPolicy(max_retries=0))), [answer(503, b"busy \xff\xfe")])
+    assert isinstance(error, ServiceException) and error.body == "busy \ufffd\ufffd"
+    error, _ = play(new_call(), [answer(200, b"\xff{}")])
+    assert isinstance(error, ApiDecodeError) and error.body == "\ufffd{}"
+
+
+def test_a_failure_after_a_retry_counts_every_attempt() -> None:
+    error, _ = play(new_call(), [answer(503, BUSY), answer(200, b"[1]")])
+    assert isinstance(error, ApiDecodeError) and error.attempts == 2
+    error, _ = play(new_call(), [answer(503, BUSY), Fault("too_large", "too large", 200, "OK", {})])
+    assert isinstance(error, ApiResponseTooLargeError) and error.attempts == 2
+
+
 def test_a_decode_problem_names_the_first_three_places_and_never_their_values() -> None:
     # The models keep unknown and odd field values, so what fails is the shape: here each item.
     body = b'["4111111111111111", 2, 3, 4]'
@@ -166,15 +194,15 @@ def test_a_decode_problem_names_the_first_three_places_and_never_their_values() 
     assert message.startswith("response body does not fit list of InstrumentEntity: 0: ")
     problems = message.split(": ", 1)[1].split("; ")
     assert [p.split(": ")[0] for p in problems] == ["0", "1", "2"]  # "place: what is wrong", three at most
+    assert all(p.split(": ", 1)[1].startswith("Input should be an object") for p in problems)
     assert "4111111111111111" not in message
     whole, _ = play(new_call(FETCH_CRYPTOGRAM), [answer(200, b"[]")])
     assert whole.message.startswith("response body does not fit CryptogramEntity: (body): ")
     blank, _ = play(new_call(), [answer(200, b" \n ")])
     assert blank.message == "empty response body where InstrumentEntity was expected"
     broken, _ = play(new_call(), [answer(200, b'{"a": ')])
-    assert (
-        broken.message.startswith("response body is not valid JSON (") and "expected InstrumentEntity" in broken.message
-    )
+    assert broken.message.startswith("response body is not valid JSON (Invalid JSON: ")  # and why not
+    assert broken.message.endswith("; expected InstrumentEntity")
 
 
 # -- what an error answer raises ------------------------------------------------------------------
@@ -222,10 +250,17 @@ def test_an_error_body_that_is_not_the_services_error_keeps_only_the_text(body: 
     assert error.data is None and error.code is None and error.message is None and error.type is None
 
 
-def test_an_error_body_with_only_a_code_or_only_a_type_is_still_the_services_error() -> None:
-    for field in ("code", "type"):
+def test_an_error_body_with_only_a_message_code_or_type_is_still_the_services_error() -> None:
+    for field in ("message", "code", "type"):
         error, _ = play(new_call(run_with=settings(RetryPolicy(max_retries=0))), [answer(502, {field: "x1"})])
         assert error.data is not None and getattr(error, field) == "x1"
+
+
+def test_fields_of_the_services_error_that_are_not_text_are_left_out() -> None:
+    body = {"message": "plain words", "code": 5, "type": ["x"], "help": {"url": "h"}}
+    error, _ = play(new_call(run_with=settings(RetryPolicy(max_retries=0))), [answer(502, body)])
+    assert error.data is not None and error.message == "plain words"
+    assert (error.code, error.type, error.help) == (None, None, None)
 
 
 @pytest.mark.parametrize(
@@ -328,6 +363,13 @@ def test_a_rate_limit_one_call_meets_makes_the_next_call_wait_it_out_before_send
     assert 2.0 < played[0] <= 3.0  # the window's rest, before the first attempt
 
 
+def test_a_window_under_a_second_is_still_waited_out_in_full() -> None:
+    gate = RateGate()
+    play(new_call(gate=gate, run_with=settings(RetryPolicy(max_retries=0))), [answer(429, BUSY, x_ratelimit_retry="1")])
+    _, played = play(new_call(gate=gate), [answer(200, SEED_INSTRUMENT)])
+    assert isinstance(played[0], float) and 0.5 < played[0] <= 1.0 and played[1:] == ["attempt"]
+
+
 def test_the_window_is_the_services_longer_wait_and_a_shorter_one_never_shortens_it() -> None:
     gate = RateGate()
     once = settings(RetryPolicy(max_retries=0))
@@ -392,8 +434,14 @@ def test_an_attempt_ends_at_the_call_deadline_or_sooner_for_a_total_timeout() ->
 def test_hooks_are_asked_for_at_each_step_with_what_happened() -> None:
     seen: List[AttemptEvent] = []
     hooks = Hooks(request=[seen.append], response=[seen.append], retry=[seen.append])
-    replies = [answer(503, BUSY, x_ratelimit_remaining="7"), Fault("connect", "refused"), answer(200, SEED_INSTRUMENT)]
-    result, played = play(new_call(run_with=settings(hooks=hooks)), replies)
+    replies = [
+        answer(503, BUSY, x_ratelimit_remaining="7"),
+        Fault("connect", "refused"),
+        answer(200, SEED_INSTRUMENT, x_ratelimit_remaining="6"),
+    ]
+    started = time.monotonic()
+    result, played = play(new_call(run_with=settings(hooks=hooks)), replies, pause=0.002)
+    took = time.monotonic() - started
     assert result.attempts == 3
     emits = [s for s in played if isinstance(s, Emit)]
     assert all(e.hooks == (seen.append,) for e in emits)
@@ -413,13 +461,18 @@ def test_hooks_are_asked_for_at_each_step_with_what_happened() -> None:
     assert (request.attempt, request.status, request.error, request.elapsed, request.wait) == (1, 0, None, 0.0, None)
     assert request.rate_limit is None
     assert (response.attempt, response.status, response.error, response.wait) == (1, 503, "ServiceException", None)
-    assert response.rate_limit is not None and response.rate_limit.remaining == 7 and response.elapsed >= 0
+    assert response.rate_limit is not None and response.rate_limit.remaining == 7
     assert (retry.attempt, retry.status, retry.error, retry.wait) == (1, 503, "ServiceException", 0.01)
+    assert retry.rate_limit == response.rate_limit and retry.elapsed == response.elapsed
     fault_response, fault_retry = records[4], records[5]
     assert (fault_response.attempt, fault_response.status, fault_response.error) == (2, 0, "ApiConnectionError")
     assert fault_response.rate_limit is None and fault_retry.wait == 0.02
     done = records[-1]
     assert (done.event, done.attempt, done.status, done.error, done.wait) == ("response", 3, 200, None, None)
+    assert done.rate_limit is not None and done.rate_limit.remaining == 6
+    # elapsed: how long the attempt took, from sending to the answer.
+    for record in (response, fault_response, done):
+        assert 0.002 <= record.elapsed <= took
 
 
 def test_a_call_without_hooks_asks_for_no_hook_run() -> None:
@@ -458,3 +511,11 @@ def test_the_call_and_its_headers_show_no_secret() -> None:
     answer_ = RawAnswer(200, "OK", {}, b'{"card_number": "4111111111111111"}')
     assert "4111" not in repr(answer_) and "35 bytes" in repr(answer_) and answer_.data is answer_.body
     assert repr(Fault("connect", "refused")) == "Fault(connect: refused)"
+
+
+def test_the_debug_line_gives_the_attempts_duration_in_milliseconds(caplog: pytest.LogCaptureFixture) -> None:
+    seen: List[AttemptEvent] = []
+    with caplog.at_level(logging.DEBUG, logger="cashfree_pg"):
+        play(new_call(run_with=settings(hooks=Hooks(response=[seen.append]))), [answer(200, SEED_INSTRUMENT)], 0.005)
+    (line,) = [r.getMessage() for r in caplog.records if r.levelno == logging.DEBUG]
+    assert f"-> 200 in {seen[0].elapsed * 1000:.1f} ms [request_id=rid-core attempt=1]" in line
