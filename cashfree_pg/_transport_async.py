@@ -8,6 +8,8 @@ httpx skips interim (1xx) answers itself.
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import inspect
 import os
 import ssl
@@ -28,6 +30,30 @@ from cashfree_pg._core import (
     too_large,
 )
 from cashfree_pg.configuration import Configuration
+
+
+def _load_on_import() -> None:
+    # anyio and httpcore load their event-loop backends on first use, which would be inside the
+    # first call, on the loop: file reads that block it (and an import lock a fork could catch
+    # held). They are loaded here, with the client class, instead. Private module names, so a
+    # version without one is simply skipped.
+    for name in (
+        "anyio._backends._asyncio",
+        "anyio.abc",
+        "anyio.lowlevel",
+        "anyio.streams.memory",
+        "anyio.streams.stapled",
+        "anyio.streams.tls",
+        "anyio.to_thread",
+        "httpcore._backends.anyio",
+        "httpcore._backends.auto",
+    ):
+        with contextlib.suppress(ImportError):  # another anyio or httpcore layout
+            importlib.import_module(name)
+    _ = anyio.fail_after, anyio.sleep  # anyio resolves its public names lazily too
+
+
+_load_on_import()
 
 
 def _tls_context(configuration: Configuration) -> Union[ssl.SSLContext, bool]:

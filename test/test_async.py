@@ -794,6 +794,32 @@ def test_the_loop_is_never_blocked(hostile: HostileServer) -> None:
     assert LoopWatch.seen == [], "blocking calls on the loop's thread:\n" + "\n".join(LoopWatch.seen)
 
 
+FIRST_CALL_SCRIPT = r"""
+import asyncio, sys
+from cashfree_pg import AsyncCashfree
+
+async def main():
+    cf = AsyncCashfree(XClientId="id", XClientSecret="secret", base_url=sys.argv[1])
+    loaded = set(sys.modules)
+    await cf.PGCustomerFetchInstrument("2022-09-01", "alice", "card-a")
+    await cf.close()
+    print(" ".join(sorted(set(sys.modules) - loaded)))
+
+asyncio.run(main())
+"""
+
+
+def test_the_first_call_imports_nothing_on_the_loop(hostile: HostileServer) -> None:
+    # An import reads files: on the loop's thread it blocks every other task. anyio and httpcore
+    # load their backends on first use, so the client loads them when it is imported.
+    hostile.responder = lambda r: [answer(r)]
+    run = subprocess.run(
+        [sys.executable, "-c", FIRST_CALL_SCRIPT, hostile.url], capture_output=True, text=True, timeout=60
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.split() == []
+
+
 # -- cancellation -------------------------------------------------------------------------------
 
 
