@@ -264,11 +264,12 @@ def test_mock_server_without_seed_holds_the_documented_card() -> None:
 
 def test_mock_server_in_process_until_stopped(capsys: pytest.CaptureFixture[str]) -> None:
     from cashfree_pg import cli
+    from cashfree_pg._cli_mock import _mock_server
 
     stop = threading.Event()
     args = cli._parser().parse_args(["mock-server", "--port", "0", "--host", "localhost"])
     results: List[int] = []
-    server = threading.Thread(target=lambda: results.append(cli._mock_server(args, stop)))
+    server = threading.Thread(target=lambda: results.append(_mock_server(args, stop)))
     server.start()
     out = ""
     deadline = time.monotonic() + 10
@@ -298,13 +299,13 @@ def test_mock_server_busy_port_in_process(capsys: pytest.CaptureFixture[str]) ->
 
 
 def test_seed_file_forms(tmp_path: Path) -> None:
-    from cashfree_pg import cli
+    from cashfree_pg._cli_mock import _read_seed
 
     items = [{"customer_id": "c"}]
     for content in (items, {"instruments": items}):
         path = tmp_path / "seed.json"
         path.write_text(json.dumps(content))
-        assert cli._read_seed(str(path)) == items
+        assert _read_seed(str(path)) == items
 
 
 def test_python_dash_m_entry(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
