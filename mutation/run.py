@@ -95,7 +95,7 @@ def main(argv: Optional[List[str]] = None) -> int:
 #: A module not listed here runs pyproject.toml's whole list.
 MODULE_TESTS: Dict[str, Tuple[str, ...]] = {
     "_redact": ("test/test_redact.py", "test/test_properties.py", "test/test_security.py"),
-    "webhooks": ("test/test_webhooks.py",),
+    "webhooks": ("test/test_webhooks.py", "test/test_webhook_checks.py", "test/test_security.py"),
     "policy": ("test/test_policy.py", "test/test_properties.py"),
     "operation": ("test/test_request_building.py", "test/test_properties.py"),
     "configuration": ("test/test_config_checks.py", "test/test_config.py", "test/test_policy.py"),

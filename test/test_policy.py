@@ -231,10 +231,15 @@ def test_a_urllib3_timeout_without_a_limit_is_refused(parts: Dict[str, Any]) -> 
         to_timeouts(urllib3.Timeout(**parts))
 
 
-def test_a_look_alike_timeout_gets_a_typed_error_not_an_attribute_error() -> None:
+#: Named Timeout, with a total and a connect part but no read part.
+HALF_TIMEOUT = type("Timeout", (), {"total": 5.0, "_connect": 1.0})()
+
+
+@pytest.mark.parametrize("look_alike", [Timeout(), HALF_TIMEOUT])
+def test_a_look_alike_timeout_gets_a_typed_error_not_an_attribute_error(look_alike: Any) -> None:
     # Named Timeout and with a total, but without urllib3's parts: still refused as a timeout.
     with pytest.raises(ApiValueError, match=r"^timeout parts may not be None"):
-        to_timeouts(Timeout())
+        to_timeouts(look_alike)
 
 
 # -- header values the policy reads --------------------------------------------------------------
