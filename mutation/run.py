@@ -124,6 +124,7 @@ def run_mutmut(
 ) -> int:
     """Mutate ``modules`` in a fresh copy of the tree; add their results to ``mutants``/``diffs``."""
     work = Path(tempfile.mkdtemp(prefix="cashfree-mutation-"))
+    started = time.monotonic()
     try:
         copy_tree(work)
         limit_to_modules(work / "pyproject.toml", modules, list(tests) if tests else None)
@@ -146,6 +147,7 @@ def run_mutmut(
         mutants.extend(found)
         diffs.update({m.name: diff_of(work, m.name) for m in found if m.status != "killed"})
         diffs.update(diffs_of_listed_killed(work, found, entries))
+        print(f"  {len(found)} mutants in {time.monotonic() - started:.0f} s", flush=True)
         return 0
     finally:
         if not keep:
