@@ -61,8 +61,10 @@ def _patterns() -> Tuple[Pattern[str], Pattern[str], Pattern[str], Pattern[str],
         # last @ of the authority, as a password may hold an unescaped @.
         re.compile(r"://([^/?#\s]+)@"),
         re.compile(_CONTROLS),
-        # A long run of base64 with no name before it (a cryptogram in an HTML error page, a token).
-        re.compile(rf"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/]{{{_MIN_BLOB},}}={{0,2}}(?![A-Za-z0-9+/=_-])"),
+        # A long run of base64 characters, `=` included (a cryptogram in an HTML error page, a
+        # token; two tokens joined by `=`, or a token with text after its padding). One character
+        # class, anchored at both ends of the run: linear, whatever the text.
+        re.compile(rf"(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/=]{{{_MIN_BLOB},}}(?![A-Za-z0-9+/=_-])"),
     )
 
 
@@ -148,9 +150,19 @@ def redact_text(text: str) -> str:
 
 
 def _mask_blob(m: re.Match[str]) -> str:
+    # Each piece between `=` signs that is long enough is masked (`name=<token>` keeps its name),
+    # when the run as a whole looks like data rather than a long word.
     run = m.group()
     data_like = any(c.isupper() for c in run) and any(c.islower() for c in run)
-    return MASK if data_like and any(c.isdigit() or c in "+/=" for c in run) else run
+    if not (data_like and any(c.isdigit() or c in "+/=" for c in run)):
+        return run
+    body = run.rstrip("=")
+    pieces = body.split("=")
+    if max(len(piece) for piece in pieces) < _MIN_BLOB:
+        return run
+    last_masked = len(pieces[-1]) >= _MIN_BLOB
+    padding = "" if last_masked else run[len(body) :]  # a masked token's padding goes with it
+    return "=".join(MASK if len(piece) >= _MIN_BLOB else piece for piece in pieces) + padding
 
 
 def _mask_pan(m: re.Match[str]) -> str:

@@ -114,6 +114,7 @@ def test_redacting_again_reveals_nothing_and_text_without_digits_or_names_is_unc
     if (
         not any(c.isdigit() for c in text)
         and "@" not in text
+        and not re.search(r"[A-Za-z0-9+/=]{20}", text)  # a long base64 run is taken for a token
         and not any(hint in text.lower() for hint in ("number", "cryptogram", "secret", "signature", "key"))
     ):
         assert once == text

@@ -211,6 +211,21 @@ def test_a_cryptogram_or_token_without_a_name_is_masked_too(template: str) -> No
 
 
 @pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        # Two tokens joined by `=`: neither half alone has a digit, together they are data.
+        ("AQBBBBBBZatIlaIAmWKSghw=AQBBBBBBZatIlaIAmWKSghw", "****=****"),
+        (f"{CRYPTOGRAM}x", "****=x"),  # text right after the padding
+        (f"{CRYPTOGRAM}=x", "****==x"),
+        (f"token={CRYPTOGRAM}", "token=****"),  # the name stays, the value and its padding go
+    ],
+)
+def test_a_token_joined_to_other_text_by_equals_is_masked(text: str, shown: str) -> None:
+    assert redact_text(text) == shown
+    assert redact_text(f"<p>{text}</p>") == f"<p>{shown}</p>"
+
+
+@pytest.mark.parametrize(
     "word",
     [
         "PGCustomerInstrumentsFetchCryptogram",
@@ -351,6 +366,8 @@ HOSTILE = {
     "spaces": " " * N,
     "one long base64 run": "aB1" * (N // 3) + "_",
     "many short runs": "aB1+/ " * (N // 6),
+    "long runs joined by =": ("aB1" * 7 + "=") * (N // 22) + "_",
+    "long runs after padding": ("aB1" * 7 + "==x") * (N // 24) + "-",
 }
 
 
