@@ -125,7 +125,7 @@ def check_url(name: str, value: object, allow_userinfo: bool = False) -> str:
         raise ApiValueError(f"{name} has port 0")
     if (parts.username is not None or parts.password is not None) and not allow_userinfo:
         raise ApiValueError(f"{name} must not carry a user name or password")
-    if parts.query or parts.fragment or _BAD_ESCAPE.search(parts.path):
+    if "?" in value or "#" in value or _BAD_ESCAPE.search(parts.path):  # even an empty ? or #
         raise ApiValueError(f"{name} must be a base URL: no query, no fragment, valid %-escapes only")
     return value
 
@@ -256,13 +256,15 @@ class Configuration(Record):
             raise ApiValueError(f"ssl_ca_cert names no file or directory: {ssl_ca_cert!r}")
         if proxy is not None:
             check_url("proxy", proxy, allow_userinfo=True)
+        if not isinstance(verify_ssl, bool):  # None, 0 or "" must not turn verification off
+            raise ApiTypeError(f"verify_ssl must be True or False, got {type(verify_ssl).__name__}")
         self._init(
             host=host.rstrip("/"),
             **credentials,
             api_version=api_version,
             timeout=to_timeouts(timeout),
             retry=retry,
-            verify_ssl=bool(verify_ssl),
+            verify_ssl=verify_ssl,
             ssl_ca_cert=ssl_ca_cert,
             proxy=proxy,
             pool_maxsize=check_count("pool_maxsize", pool_maxsize, 1, MAX_POOL_MAXSIZE),

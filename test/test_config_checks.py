@@ -35,6 +35,9 @@ BAD_URLS = [
     ("http://h:0/pg", "{name} has port 0"),
     ("http://h/pg?x=1", "{name} must be a base URL: no query, no fragment, valid %-escapes only"),
     ("http://h/pg#top", "{name} must be a base URL: no query, no fragment, valid %-escapes only"),
+    # Empty ones too: the path would follow them, and the server would read it as the query.
+    ("http://h/pg?", "{name} must be a base URL: no query, no fragment, valid %-escapes only"),
+    ("http://h/pg#", "{name} must be a base URL: no query, no fragment, valid %-escapes only"),
     ("http://h/p%zz", "{name} must be a base URL: no query, no fragment, valid %-escapes only"),
     ("http://h/p%4", "{name} must be a base URL: no query, no fragment, valid %-escapes only"),
 ]
@@ -46,6 +49,13 @@ def test_a_bad_host_or_proxy_url_is_refused_with_what_is_wrong(url: Any, message
         with pytest.raises(ApiValueError) as info:
             Configuration(**{name: url})
         assert str(info.value) == message.format(name=name)
+
+
+@pytest.mark.parametrize("value", [None, 0, "", "false", 1])
+def test_tls_verification_is_turned_off_only_by_false_itself(value: Any) -> None:
+    with pytest.raises(ApiTypeError, match=r"^verify_ssl must be True or False, got "):
+        Configuration(verify_ssl=value)
+    assert Configuration(verify_ssl=False).verify_ssl is False and Configuration().verify_ssl is True
 
 
 @pytest.mark.parametrize("userinfo", ["u:p@", "u@", ":p@", "u:@"])
