@@ -225,6 +225,23 @@ def test_a_token_joined_to_other_text_by_equals_is_masked(text: str, shown: str)
     assert redact_text(f"<p>{text}</p>") == f"<p>{shown}</p>"
 
 
+TWENTY = "AbCdEfGhIjKlMnOpQ1XX"  # a piece of exactly the shortest masked length, ending in X
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        (f"{TWENTY}=x", "****=x"),  # first piece at the edge
+        (f"ab={TWENTY}", "ab=****"),  # last piece at the edge
+        (f"ab={TWENTY}==", "ab=****"),  # its padding goes with it
+        (f"{TWENTY}=x==", "****=x=="),  # padding after text that is not masked stays
+        (f"{TWENTY[:-1]}=x", f"{TWENTY[:-1]}=x"),  # 19 characters: a word, not a token
+    ],
+)
+def test_pieces_joined_by_equals_are_masked_from_twenty_characters(text: str, shown: str) -> None:
+    assert redact_text(text) == shown
+
+
 @pytest.mark.parametrize(
     "word",
     [
