@@ -1,7 +1,8 @@
 """The Token Vault endpoints as data, and their official methods, declared once.
 
-``TokenVaultMethods`` holds the four ``PG...`` methods; ``TokenVaultApi`` (the official class)
-and the ``Cashfree`` facade both inherit them and differ only in ``_invoke``.
+``TokenVaultMethods`` holds the four ``PG...`` methods; ``TokenVaultApi`` (the official class),
+``Cashfree`` and ``AsyncCashfree`` inherit them and differ only in what ``_invoke`` hands the
+call to (``_declare`` says how type checkers see them on each).
 """
 
 from __future__ import annotations
