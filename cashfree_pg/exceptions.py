@@ -19,13 +19,23 @@ if TYPE_CHECKING:
     from cashfree_pg.models.api_error import ApiError
 
 
+# Text is masked before it is cut, over this many characters past the cut: a card number or a
+# token that crosses the cut is then masked whole, never shown in part (each is whole within it).
+_CUT_MARGIN = 256
+
+
+def masked_head(text: str, limit: int) -> str:
+    """The first ``limit`` characters of ``text`` with card data and secrets masked."""
+    return redact_text(text[: limit + _CUT_MARGIN])[:limit]
+
+
 def printable(text: str, limit: int = ERROR_TEXT_EXCERPT) -> str:
-    """``text`` cut to ``limit`` characters, card data and secrets masked, then every control
-    or bidi character shown as an escape (masking first, so a number split by a line break is
-    still recognised)."""
+    """``text`` masked and cut to ``limit`` characters, then every control or bidi character
+    shown as an escape (masking first, so a number split by a line break is still recognised)."""
+    shown = masked_head(text, limit)
     if len(text) > limit:
-        text = f"{text[:limit]}... [{len(text) - limit} more characters]"
-    return safe_text(redact_text(text))
+        shown = f"{shown}... [{len(text) - limit} more characters]"
+    return safe_text(shown)
 
 
 class OpenApiException(Exception):
@@ -91,8 +101,8 @@ class ApiException(OpenApiException):
             if body is None and isinstance(raw, (bytes, str)):
                 body = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
             headers = getattr(http_resp, "headers", None) if headers is None else headers
-        if body is not None and len(body) > ERROR_BODY_EXCERPT:
-            body = body[:ERROR_BODY_EXCERPT]
+        if body is not None:  # an answer that failed to decode can be a cryptogram's
+            body = masked_head(body, ERROR_BODY_EXCERPT)
         self.status = status if status is not None else 0
         self.reason = reason
         self.body = body

@@ -9,7 +9,7 @@ import unicodedata
 from typing import Optional
 from urllib.parse import unquote
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import assume, given, settings, strategies as st
 
 from cashfree_pg._redact import redact_text, safe_text
 from cashfree_pg.api.token_vault_api import FETCH_CRYPTOGRAM, FETCH_INSTRUMENTS
@@ -71,6 +71,9 @@ def test_a_json_body_keeps_its_shape_and_loses_its_card_data(card_number: str, c
 @given(written=written_card_numbers(), before=noise, after=noise)
 def test_a_card_number_in_any_message_shows_only_its_last_four(written: str, before: str, after: str) -> None:
     digits = written.replace(" ", "").replace("-", "")
+    # A field name right before it ("cryptogram 4111...") makes it that field's value, masked
+    # whole: the named-field tests cover that.
+    assume(not any(hint in before.lower() for hint in ("number", "cryptogram", "secret", "signature", "key")))
     # A letter or digit glued to the number makes it part of a longer word: keep a boundary.
     out = redact_text(f"{before} {written} {after}")
     assert sum(c in "0123456789" for c in out) == 4

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import ssl
 from typing import Any, Iterator, List
 
@@ -12,6 +13,7 @@ import trustme
 
 from cashfree_pg import (
     ApiConnectionError,
+    ApiDecodeError,
     ApiException,
     ApiTypeError,
     ApiValueError,
@@ -192,6 +194,34 @@ def test_exception_messages_mask_card_fields_in_server_text(server: ScriptedServ
     with pytest.raises(ServiceException) as info:
         make_client(server, max_retries=0).PGCustomerFetchInstrument("2022-09-01", "c", "i")
     assert SEED_CRYPTOGRAM["cryptogram"] not in str(info.value) + repr(info.value)
+
+
+def test_a_cryptogram_answer_that_fails_to_decode_keeps_no_card_data(server: ScriptedServer) -> None:
+    # The answer is cut short: not JSON, so ApiDecodeError, whose body is the answer's text.
+    broken = json.dumps(SEED_CRYPTOGRAM)[:-1]
+    server.reply(Reply(200, broken))
+    with pytest.raises(ApiDecodeError) as info:
+        make_client(server, max_retries=0).PGCustomerInstrumentsFetchCryptogram("2022-09-01", "c", "i")
+    e = info.value
+    for value in CARD_VALUES:
+        assert value not in (e.body or "") and value not in str(e) and value not in repr(e)
+    assert e.body is not None and '"instrument_id"' in e.body  # the rest of the answer stays
+
+
+@pytest.mark.parametrize("shift", range(0, 40, 3))
+@pytest.mark.parametrize("value", CARD_VALUES)
+def test_a_secret_across_a_cut_is_never_shown_in_part(server: ScriptedServer, value: str, shift: int) -> None:
+    # The exception keeps 64 KiB of an error body and its text 2,000 characters of it: card data
+    # crossing either cut is masked whole, not cut to a part too short to be recognised.
+    for keep in (64 * 1024, 2_000):
+        body = "x" * (keep - shift) + f" {value} tail"
+        server.reply(Reply(400, body, {"Content-Type": "text/plain"}))
+        with pytest.raises(ApiException) as info:
+            make_client(server, max_retries=0).PGCustomerFetchInstrument("2022-09-01", "c", "i")
+        shown = (info.value.body or "") + " " + str(info.value)
+        # What is left of the value: any run of its characters (the x padding aside) found in it.
+        parts = [run for run in re.findall(r"[0-9A-Za-z+/=]+", shown.replace("x", " ")) if run in value]
+        assert max(map(len, parts), default=0) <= 4, shown[-120:]  # at most a card number's last four
 
 
 def test_api_response_repr_leaves_out_the_raw_body() -> None:
